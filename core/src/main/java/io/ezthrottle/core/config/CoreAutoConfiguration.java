@@ -1,0 +1,160 @@
+package io.ezthrottle.core.config;
+
+import java.time.Clock;
+
+import io.ezthrottle.core.egress.EgressPolicy;
+import io.ezthrottle.core.job.JobIds;
+import io.ezthrottle.core.job.JobJson;
+import io.ezthrottle.core.job.JobLimits;
+import io.ezthrottle.core.job.JobPayloadParser;
+import io.ezthrottle.core.job.JobRetention;
+import io.ezthrottle.core.job.redis.RedisJobStore;
+import io.ezthrottle.core.redis.RedisClientFactory;
+import io.ezthrottle.core.redis.RedisKeys;
+import io.ezthrottle.core.secret.SecretCipher;
+import io.ezthrottle.core.secret.WebhookSecretStore;
+import io.ezthrottle.core.signing.WebhookSigner;
+import io.ezthrottle.core.tenant.ApiKeys;
+import io.ezthrottle.core.tenant.TenantStore;
+import io.ezthrottle.core.throttle.DomainRateLimiter;
+import io.ezthrottle.core.throttle.PacingDefaults;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.RedissonReactiveClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.PropertySource;
+
+/**
+ * The shared beans every service needs: Redis client, keyspace, job store, tenants, secrets, signer, egress
+ * policy, per-domain limiter.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(CoreProperties.class)
+@PropertySource("classpath:ezthrottle-core.properties")
+public class CoreAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(CoreAutoConfiguration.class);
+    /** Used only when no master key is configured, so a fresh local run works; never for production. */
+    private static final String DEVELOPMENT_MASTER_KEY = "ezthrottle-development-master-key";
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    RedisKeys redisKeys(CoreProperties properties) {
+        return new RedisKeys(properties.redis().keyPrefix());
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    @ConditionalOnMissingBean
+    RedissonClient redissonClient(CoreProperties properties) {
+        return RedisClientFactory.create(properties.redis().url(), properties.redis().poolSize());
+    }
+
+    @Bean
+    RedissonReactiveClient redissonReactiveClient(RedissonClient client) {
+        return client.reactive();
+    }
+
+    @Bean
+    io.ezthrottle.core.redis.JobStreams jobStreams(RedissonReactiveClient redis, RedisKeys keys) {
+        return new io.ezthrottle.core.redis.JobStreams(redis, keys);
+    }
+
+    @Bean
+    JobLimits jobLimits() {
+        return JobLimits.DEFAULT;
+    }
+
+    @Bean
+    JobPayloadParser jobPayloadParser(JobLimits limits) {
+        return new JobPayloadParser(limits);
+    }
+
+    @Bean
+    JobJson jobJson(JobPayloadParser parser) {
+        return new JobJson(parser);
+    }
+
+    @Bean
+    JobIds jobIds(Clock clock) {
+        return new JobIds(clock);
+    }
+
+    @Bean
+    JobRetention jobRetention(CoreProperties properties) {
+        var r = properties.retention();
+        return new JobRetention(r.queued(), r.completed(), r.failed());
+    }
+
+    @Bean
+    RedisJobStore redisJobStore(RedissonReactiveClient redis, RedisKeys keys, JobJson json, JobRetention retention,
+                                Clock clock) {
+        return new RedisJobStore(redis, keys, json, retention, clock);
+    }
+
+    @Bean
+    TenantStore tenantStore(RedissonReactiveClient redis, RedisKeys keys, Clock clock) {
+        return new TenantStore(redis, keys, clock);
+    }
+
+    @Bean
+    ApiKeys apiKeys() {
+        return new ApiKeys();
+    }
+
+    @Bean
+    SecretCipher secretCipher(CoreProperties properties) {
+        String master = properties.masterKey();
+        if (master == null || master.isBlank()) {
+            log.warn("EZTHROTTLE_MASTER_KEY is not set: webhook secrets are encrypted with the built-in development"
+                    + " key. Set a random master key before storing real secrets.");
+            master = DEVELOPMENT_MASTER_KEY;
+        }
+        return new SecretCipher(master);
+    }
+
+    @Bean
+    WebhookSecretStore webhookSecretStore(RedissonReactiveClient redis, RedisKeys keys, SecretCipher cipher) {
+        return new WebhookSecretStore(redis, keys, cipher);
+    }
+
+    @Bean
+    WebhookSigner webhookSigner() {
+        return new WebhookSigner();
+    }
+
+    @Bean
+    EgressPolicy egressPolicy(CoreProperties properties) {
+        return new EgressPolicy(properties.egress().allow());
+    }
+
+    @Bean
+    PacingDefaults pacingDefaults(CoreProperties properties) {
+        var p = properties.pacing();
+        return new PacingDefaults(p.defaultRps(), p.floorRps(), p.defaultMaxConcurrent());
+    }
+
+    /** Registered only where Actuator's health support is present. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(
+            name = "org.springframework.boot.health.contributor.ReactiveHealthIndicator")
+    static class RedisHealthConfiguration {
+        @Bean
+        io.ezthrottle.core.redis.RedisHealthIndicator redisHealthIndicator(RedissonReactiveClient redis) {
+            return new io.ezthrottle.core.redis.RedisHealthIndicator(redis);
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    DomainRateLimiter domainRateLimiter(RedissonClient redisson, RedisKeys keys) {
+        return new DomainRateLimiter(redisson, keys);
+    }
+}
