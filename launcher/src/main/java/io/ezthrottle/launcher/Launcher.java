@@ -71,9 +71,16 @@ public final class Launcher {
     }
 
     private void reactive(Class<?> app, int port, String[] args, String... extra) {
-        String[] all = concat(args, extra);
-        all = concat(all, "--server.port=" + port, "--spring.autoconfigure.exclude=" + REACTIVE_EXCLUDES);
-        contexts.add(new SpringApplicationBuilder(app).web(WebApplicationType.REACTIVE).run(all));
+        contexts.add(reactiveService(app, port, concat(args, extra)));
+    }
+
+    /**
+     * Starts one reactive service as its own Spring context, the way the launcher does (also used by tests that
+     * assemble a platform of their own, e.g. with two workers).
+     */
+    public static ConfigurableApplicationContext reactiveService(Class<?> app, int port, String... args) {
+        String[] all = concat(args, "--server.port=" + port, "--spring.autoconfigure.exclude=" + REACTIVE_EXCLUDES);
+        return new SpringApplicationBuilder(app).web(WebApplicationType.REACTIVE).run(all);
     }
 
     public List<ConfigurableApplicationContext> contexts() {
