@@ -92,7 +92,7 @@ class PlatformEndToEndIntegrationTests {
             assertMinimumGap(arrivals, MIN_GAP_MS);
             // Both replicas really dispatched: otherwise this would not test shared pacing.
             for (var worker : two.workers()) {
-                double finished = worker.getBean(MeterRegistry.class).find("ezthrottle.jobs.finished").counters()
+                double finished = worker.getBean(MeterRegistry.class).find("ezthrottle.worker.attempts").counters()
                         .stream().mapToDouble(c -> c.count()).sum();
                 assertThat(finished).as("jobs finished by one replica").isGreaterThan(0);
             }

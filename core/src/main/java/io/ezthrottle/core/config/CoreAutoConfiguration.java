@@ -69,6 +69,25 @@ public class CoreAutoConfiguration {
     }
 
     @Bean
+    io.ezthrottle.core.queue.AttemptLedger attemptLedger(RedissonReactiveClient redis, RedisKeys keys,
+                                                         JobRetention retention, Clock clock) {
+        return new io.ezthrottle.core.queue.AttemptLedger(redis, keys, retention, clock);
+    }
+
+    @Bean
+    io.ezthrottle.core.queue.LiveRegions liveRegions(RedissonReactiveClient redis, RedisKeys keys, Clock clock) {
+        return new io.ezthrottle.core.queue.LiveRegions(redis, keys, clock);
+    }
+
+    @Bean
+    io.ezthrottle.core.queue.JobQueue jobQueue(RedissonReactiveClient redis, RedisKeys keys,
+                                               io.ezthrottle.core.queue.AttemptLedger ledger,
+                                               io.ezthrottle.core.queue.LiveRegions regions,
+                                               io.ezthrottle.core.redis.JobStreams streams, Clock clock) {
+        return new io.ezthrottle.core.queue.JobQueue(redis, keys, ledger, regions, streams, clock);
+    }
+
+    @Bean
     JobLimits jobLimits() {
         return JobLimits.DEFAULT;
     }
@@ -153,8 +172,46 @@ public class CoreAutoConfiguration {
         }
     }
 
+    @Bean
+    io.ezthrottle.core.throttle.DomainLimitsStore domainLimitsStore(RedissonReactiveClient redis, RedisKeys keys,
+                                                                    PacingDefaults defaults, CoreProperties properties,
+                                                                    Clock clock) {
+        java.util.Map<String, io.ezthrottle.core.throttle.DomainLimits> configured = new java.util.HashMap<>();
+        properties.pacing().domains().forEach((host, pace) -> configured.put(host.toLowerCase(java.util.Locale.ROOT),
+                new io.ezthrottle.core.throttle.DomainLimits(
+                        pace.rps() == null ? defaults.rps() : pace.rps(),
+                        pace.maxConcurrent() == null ? defaults.maxConcurrent() : pace.maxConcurrent(), 0, "configured")));
+        return new io.ezthrottle.core.throttle.DomainLimitsStore(redis, keys, defaults, configured,
+                properties.pacing().learnedIdle(), clock);
+    }
+
+    @Bean
+    io.ezthrottle.core.throttle.InFlightLimiter inFlightLimiter(RedissonReactiveClient redis, RedisKeys keys, Clock clock) {
+        return new io.ezthrottle.core.throttle.InFlightLimiter(redis, keys, clock);
+    }
+
     @Bean(destroyMethod = "close")
     DomainRateLimiter domainRateLimiter(RedissonClient redisson, RedisKeys keys) {
         return new DomainRateLimiter(redisson, keys);
+    }
+
+    @Bean
+    io.ezthrottle.core.event.JobEvents jobEvents(RedissonReactiveClient redis, RedisKeys keys) {
+        return new io.ezthrottle.core.event.JobEvents(redis, keys);
+    }
+
+    @Bean
+    io.ezthrottle.core.delivery.DeliveryStore deliveryStore(RedissonReactiveClient redis, RedisKeys keys) {
+        return new io.ezthrottle.core.delivery.DeliveryStore(redis, keys);
+    }
+
+    @Bean
+    io.ezthrottle.core.delivery.DeadLetterStore deadLetterStore(RedissonReactiveClient redis, RedisKeys keys) {
+        return new io.ezthrottle.core.delivery.DeadLetterStore(redis, keys);
+    }
+
+    @Bean
+    io.ezthrottle.core.delivery.WebhookSettingsStore webhookSettingsStore(RedissonReactiveClient redis, RedisKeys keys) {
+        return new io.ezthrottle.core.delivery.WebhookSettingsStore(redis, keys);
     }
 }

@@ -2,6 +2,7 @@ package io.ezthrottle.core.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -55,8 +56,18 @@ public record CoreProperties(
      * @param defaultRps           requests per second per destination when nothing else is known
      * @param floorRps             lowest rate an upstream header may set
      * @param defaultMaxConcurrent requests in flight per destination across the cluster
+     * @param learnedIdle          how long a pace learned from upstream headers lives without a new signal
+     * @param domains              per-destination defaults ({@code ezthrottle.pacing.domains[api.stripe.com].rps=25})
      */
     public record Pacing(@DefaultValue("2.0") double defaultRps, @DefaultValue("0.5") double floorRps,
-                         @DefaultValue("2") int defaultMaxConcurrent) {
+                         @DefaultValue("2") int defaultMaxConcurrent, @DefaultValue("300s") Duration learnedIdle,
+                         @DefaultValue Map<String, DomainPace> domains) {
+    }
+
+    /**
+     * @param rps           requests per second
+     * @param maxConcurrent requests in flight across the cluster
+     */
+    public record DomainPace(Double rps, Integer maxConcurrent) {
     }
 }

@@ -50,6 +50,13 @@ public record JobSpec(
         return fallbackJob == null ? 0 : 1 + fallbackJob.fallbackDepth();
     }
 
+    /** This spec as a follow-up job of its own: given key, webhooks and metadata. */
+    public JobSpec asFollowUp(String key, List<WebhookTarget> hooks, Map<String, Object> meta) {
+        return new JobSpec(url, method, headers, body, meta, hooks, webhookQuorum, regions, regionPolicy,
+                executionMode, retryPolicy, fallbackJob, trigger, onSuccess, onFailure, onFailureTimeoutMs, key,
+                retryAt, userId);
+    }
+
     public JobSpec withIdempotentKey(String key) {
         return new JobSpec(url, method, headers, body, metadata, webhooks, webhookQuorum, regions, regionPolicy,
                 executionMode, retryPolicy, fallbackJob, trigger, onSuccess, onFailure, onFailureTimeoutMs, key,

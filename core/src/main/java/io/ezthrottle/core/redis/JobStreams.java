@@ -27,16 +27,17 @@ public final class JobStreams {
         this.keys = keys;
     }
 
+    /** The any-region job stream (region streams are reached through {@link #stream(String)}). */
     public RStreamReactive<String, String> intake() {
-        return redis.getStream(keys.jobStream(), StringCodec.INSTANCE);
+        return stream(keys.jobStream());
+    }
+
+    public RStreamReactive<String, String> stream(String key) {
+        return redis.getStream(key, StringCodec.INSTANCE);
     }
 
     public RStreamReactive<String, String> results() {
         return redis.getStream(keys.resultStream(), StringCodec.INSTANCE);
-    }
-
-    public Mono<StreamMessageId> publishJob(String jobId) {
-        return intake().add(StreamAddArgs.entry(StreamGroups.JOB_ID, jobId));
     }
 
     public Mono<StreamMessageId> publishResult(String jobId) {

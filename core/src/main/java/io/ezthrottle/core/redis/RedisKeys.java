@@ -17,9 +17,47 @@ public final class RedisKeys {
         this("ezt");
     }
 
-    /** Stream of accepted jobs, consumed by the worker group. */
+    /**
+     * Stream of attempts any region may run, consumed by the worker group. The queue keys share the {@code {q}} tag
+     * so the delayed-entry pump can move entries between them atomically.
+     */
     public String jobStream() {
-        return prefix + ":stream:jobs";
+        return prefix + ":{q}:jobs";
+    }
+
+    /** Stream of attempts that must run in one region. */
+    public String regionStream(String region) {
+        return prefix + ":{q}:jobs:" + region;
+    }
+
+    /** Sorted set of entries due later (retries, retry_at, workflow timers), scored by due time in ms. */
+    public String delayed() {
+        return prefix + ":{q}:delayed";
+    }
+
+    /** Sorted set of delayed entries being moved to a stream, scored by when the move started. */
+    public String delayedMoving() {
+        return prefix + ":{q}:delayed-moving";
+    }
+
+    /** Stream holding a destination's overflow (jobs beyond what workers keep in memory), per account queue. */
+    public String overflow(String destination, String account) {
+        return prefix + ":ovf:{" + destination + "}:" + account;
+    }
+
+    /** Set of overflow stream keys that may hold entries. */
+    public String overflowIndex() {
+        return prefix + ":ovf:index";
+    }
+
+    /** Sorted set of live workers ({@code region|consumer}) scored by heartbeat expiry in ms. */
+    public String workers() {
+        return prefix + ":workers";
+    }
+
+    /** Sorted set of a destination's requests in flight, scored by lease expiry in ms. */
+    public String inFlight(String destination) {
+        return prefix + ":inflight:{" + destination + "}";
     }
 
     /** Stream of finished jobs, consumed by the webhook group. */
@@ -70,6 +108,45 @@ public final class RedisKeys {
     /** Marker that a job's webhooks were handed off (dedupes redelivered result entries). */
     public String delivered(String jobId) {
         return prefix + ":delivered:{" + jobId + "}";
+    }
+
+    /**
+     * Sorted set of scheduled webhook attempts of one delivery shard (member {@code <job id>#<webhook index>}, score
+     * = epoch ms when due). Shards exist so a delivery's hash and its schedule share a hash tag (one script touches
+     * both) while the load still spreads over a Redis Cluster.
+     */
+    public String deliveryDue(int shard) {
+        return prefix + ":dlv:{d" + shard + "}:due";
+    }
+
+    /** Hash holding the delivery state of one job's webhooks (same hash tag as its shard's schedule). */
+    public String delivery(int shard, String jobId) {
+        return prefix + ":dlv:{d" + shard + "}:" + jobId;
+    }
+
+    /** Stream of a tenant's dead-lettered webhook deliveries. */
+    public String deadLetters(String tenantId) {
+        return prefix + ":dead:{" + tenantId + "}";
+    }
+
+    /** Set of tenants that have (or had) dead letters, for operator views. */
+    public String deadLetterTenants() {
+        return prefix + ":dead:tenants";
+    }
+
+    /** Hash holding the token bucket that paces webhook deliveries to one receiver domain. */
+    public String receiverPace(String domain) {
+        return prefix + ":wpace:{" + domain + "}";
+    }
+
+    /** Hash of a tenant's webhook delivery settings (signature scheme). */
+    public String webhookSettings(String tenantId) {
+        return prefix + ":whsettings:{" + tenantId + "}";
+    }
+
+    /** Pub/sub channel carrying job lifecycle nudges to live streams (never a queue: records are the truth). */
+    public String jobEvents() {
+        return prefix + ":events:jobs";
     }
 
     public String prefix() {

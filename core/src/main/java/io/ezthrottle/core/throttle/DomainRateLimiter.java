@@ -45,20 +45,27 @@ public final class DomainRateLimiter implements AutoCloseable {
     }
 
     /**
-     * Emits {@code true} once a dispatch slot for {@code destination} is ours and its time has come, or
-     * {@code false} (immediately) when the next free slot is further away than {@code maxWait}.
+     * Emits {@code true} once {@code tokens} consecutive dispatch slots for {@code destination} are ours and the
+     * first one's time has come (the caller spaces the rest by {@link DomainLimits#intervalNanos()}), or
+     * {@code false} (immediately) when they are further away than {@code maxWait}. {@code tokens} must not exceed
+     * {@link DomainLimits#batch()}.
      */
-    public Mono<Boolean> acquire(String destination, DomainLimits limits, Duration maxWait) {
+    public Mono<Boolean> acquire(String destination, DomainLimits limits, int tokens, Duration maxWait) {
         var bucket = buckets.builder()
                 .withImplicitConfigurationReplacement(limits.version(), TokensInheritanceStrategy.PROPORTIONALLY)
                 .build(keys.domainBucket(destination), () -> CompletableFuture.completedFuture(configuration(limits)));
-        return Mono.fromFuture(() -> bucket.asScheduler().tryConsume(1, maxWait.toNanos(), timer))
+        int n = Math.max(1, Math.min(tokens, limits.batch()));
+        return Mono.fromFuture(() -> bucket.asScheduler().tryConsume(n, maxWait.toNanos(), timer))
                 .publishOn(Schedulers.parallel());
     }
 
+    /** One token per interval with no burst beyond one batch: starts are spaced evenly. */
     static BucketConfiguration configuration(DomainLimits limits) {
+        int batch = limits.batch();
         return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(1).refillGreedy(1, Duration.ofNanos(limits.intervalNanos())).initialTokens(1))
+                .addLimit(limit -> limit.capacity(batch)
+                        .refillGreedy(batch, Duration.ofNanos(limits.intervalNanos() * batch))
+                        .initialTokens(batch))
                 .build();
     }
 

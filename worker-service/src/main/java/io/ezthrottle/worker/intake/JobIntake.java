@@ -1,21 +1,17 @@
 package io.ezthrottle.worker.intake;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import io.ezthrottle.core.config.CoreProperties;
-import io.ezthrottle.core.job.redis.RedisJobStore;
 import io.ezthrottle.core.redis.JobStreams;
+import io.ezthrottle.core.redis.RedisKeys;
 import io.ezthrottle.core.redis.StreamGroups;
-import io.ezthrottle.core.throttle.Destination;
 import io.ezthrottle.worker.WorkerProperties;
-import io.ezthrottle.worker.dispatch.JobRunner;
+import io.ezthrottle.worker.dispatch.AttemptRunner;
 import io.ezthrottle.worker.pacing.DestinationLanes;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.redisson.api.stream.StreamMessageId;
+import io.ezthrottle.worker.region.WorkerIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -25,8 +21,9 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Reads the intake stream through the workers' consumer group and hands each job to its destination lane. Reads
- * only while this worker holds fewer than {@code maxLocalJobs}, so memory stays bounded under any backlog.
+ * Reads this worker's streams (the any-region stream and its own region's) through the workers' consumer group,
+ * only while it holds fewer than {@code maxLocalJobs} entries. On shutdown it stops reading, lets in-flight calls
+ * finish, and leaves everything else pending for the other workers to reclaim.
  */
 @Component
 public class JobIntake implements SmartLifecycle {
@@ -34,86 +31,76 @@ public class JobIntake implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(JobIntake.class);
 
     private final JobStreams streams;
-    private final RedisJobStore jobs;
+    private final RedisKeys keys;
+    private final EntryAcceptor acceptor;
+    private final HeldJobs held;
     private final DestinationLanes lanes;
-    private final JobRunner runner;
+    private final AttemptRunner runner;
     private final WorkerProperties properties;
-    private final String consumer;
-    private final AtomicInteger held = new AtomicInteger();
+    private final WorkerIdentity identity;
+    private final List<Disposable> loops = new ArrayList<>();
     private volatile boolean running;
-    private Disposable loop;
 
-    public JobIntake(JobStreams streams, RedisJobStore jobs, DestinationLanes lanes, JobRunner runner,
-                     WorkerProperties properties, CoreProperties core, MeterRegistry meters) {
+    public JobIntake(JobStreams streams, RedisKeys keys, EntryAcceptor acceptor, HeldJobs held, DestinationLanes lanes,
+                     AttemptRunner runner, WorkerProperties properties, WorkerIdentity identity) {
         this.streams = streams;
-        this.jobs = jobs;
+        this.keys = keys;
+        this.acceptor = acceptor;
+        this.held = held;
         this.lanes = lanes;
         this.runner = runner;
         this.properties = properties;
-        this.consumer = properties.consumerName() != null && !properties.consumerName().isBlank()
-                ? properties.consumerName()
-                : core.region() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Gauge.builder("ezthrottle.worker.held.jobs", held, AtomicInteger::get).register(meters);
+        this.identity = identity;
     }
 
     @Override
     public void start() {
         running = true;
-        loop = streams.ensureGroup(streams.intake(), StreamGroups.WORKERS)
-                .then(Mono.defer(this::pollOnce).repeat(() -> running).then())
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
-                        .doBeforeRetry(s -> log.warn("intake loop error, retrying: {}", s.failure().toString())))
-                .subscribe();
-        log.info("worker consumer {} reading {}", consumer, StreamGroups.WORKERS);
+        for (String stream : List.of(keys.jobStream(), keys.regionStream(identity.region()))) {
+            loops.add(streams.ensureGroup(streams.stream(stream), StreamGroups.WORKERS)
+                    .then(Mono.defer(() -> pollOnce(stream)).repeat(() -> running).then())
+                    .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
+                            .doBeforeRetry(s -> log.warn("intake error on {}, retrying: {}", stream, s.failure().toString())))
+                    .subscribe());
+        }
+        log.info("worker {} (region {}) reading", identity.consumer(), identity.region());
     }
 
-    private Mono<Void> pollOnce() {
-        int room = properties.maxLocalJobs() - held.get();
+    private Mono<Void> pollOnce(String stream) {
+        int room = properties.maxLocalJobs() - held.count();
         if (room <= 0) {
             return Mono.delay(Duration.ofMillis(50)).then();
         }
-        return streams.read(streams.intake(), StreamGroups.WORKERS, consumer, Math.min(room, properties.batchSize()),
-                        properties.pollTimeout())
+        return streams.read(streams.stream(stream), StreamGroups.WORKERS, identity.consumer(),
+                        Math.min(room, properties.batchSize()), properties.pollTimeout())
                 .flatMapIterable(Map::entrySet)
-                .concatMap(e -> accept(e.getKey(), e.getValue().get(StreamGroups.JOB_ID)))
+                .concatMap(e -> acceptor.accept(stream, e.getKey(), e.getValue(), null))
                 .then();
-    }
-
-    private Mono<Void> accept(StreamMessageId entryId, String jobId) {
-        if (jobId == null) {
-            return streams.done(streams.intake(), StreamGroups.WORKERS, entryId);
-        }
-        return jobs.find(jobId)
-                .map(job -> {
-                    held.incrementAndGet();
-                    lanes.enqueue(new PendingJob(entryId, job, Destination.of(job.spec().url())), this::dispatch);
-                    return true;
-                })
-                .switchIfEmpty(Mono.defer(() -> {
-                    log.warn("job record missing (expired?) job_id={}; dropping its stream entry", jobId);
-                    return streams.done(streams.intake(), StreamGroups.WORKERS, entryId).thenReturn(false);
-                }))
-                .then();
-    }
-
-    private void dispatch(PendingJob job) {
-        runner.run(job).doFinally(s -> held.decrementAndGet()).subscribe();
-    }
-
-    public String consumerName() {
-        return consumer;
     }
 
     @Override
     public void stop() {
         running = false;
-        if (loop != null) {
-            loop.dispose();
+        loops.forEach(Disposable::dispose);
+        lanes.close();
+        // Let calls already on the wire finish; entries not yet dispatched stay pending and are reclaimed by
+        // the other workers once this one's heartbeat is gone.
+        long deadline = System.nanoTime() + properties.upstreamTimeout().toNanos();
+        while (runner.active() > 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
         }
+        log.info("worker {} stopped: {} calls still active, {} entries handed back", identity.consumer(),
+                runner.active(), lanes.waiting());
     }
 
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** Stops before the heartbeat (which stops last), starts after it. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1000;
     }
 }

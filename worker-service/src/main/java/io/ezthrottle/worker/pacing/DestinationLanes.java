@@ -1,79 +1,296 @@
 package io.ezthrottle.worker.pacing;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
+import io.ezthrottle.core.throttle.DomainLimits;
 import io.ezthrottle.core.throttle.DomainRateLimiter;
+import io.ezthrottle.core.throttle.InFlightLimiter;
 import io.ezthrottle.worker.WorkerProperties;
+import io.ezthrottle.worker.intake.HeldJobs;
 import io.ezthrottle.worker.intake.PendingJob;
-import jakarta.annotation.PreDestroy;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.util.retry.Retry;
 
 /**
- * One lane per destination: jobs of a destination wait for their dispatch slot one after another, while lanes of
- * other destinations proceed independently. A backlog for one domain therefore never delays another domain's
- * jobs, and each worker asks the shared bucket for at most one slot per destination at a time.
+ * One lane per destination. A lane dispatches its jobs one batch at a time: it takes in-flight tokens (the
+ * destination's cluster-wide concurrency cap), then reserves dispatch slots in the destination's shared bucket,
+ * then starts each job at its slot. Lanes of different destinations never wait on each other, and a lane never
+ * holds more than {@code laneCapacity} jobs: the rest of a backlog waits in Redis ({@link Overflow}).
+ *
+ * <p>Inside a lane, jobs are kept per account queue and taken round-robin, so in account-queue mode one tenant's
+ * flood does not starve another's requests to the same destination (outside that mode every job is in one queue).
  */
 @Component
 public class DestinationLanes {
 
-    private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
-    private final DomainRateLimiter limiter;
-    private final DomainLimitsSource limits;
-    private final Duration maxWait;
+    private static final Logger log = LoggerFactory.getLogger(DestinationLanes.class);
+    private static final Duration IDLE_LANE = Duration.ofSeconds(60);
 
-    public DestinationLanes(DomainRateLimiter limiter, DomainLimitsSource limits, WorkerProperties properties) {
-        this.limiter = limiter;
+    private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final LimitsCache limits;
+    private final DomainRateLimiter rateLimiter;
+    private final InFlightLimiter inFlight;
+    private final Overflow overflow;
+    private final HeldJobs held;
+    private final WorkerProperties properties;
+    private final Clock clock;
+    private volatile BiConsumer<PendingJob, String> dispatcher = (job, token) -> { };
+    private volatile boolean open = true;
+
+    public DestinationLanes(LimitsCache limits, DomainRateLimiter rateLimiter, InFlightLimiter inFlight, Overflow overflow,
+                            HeldJobs held, WorkerProperties properties, Clock clock, MeterRegistry meters) {
         this.limits = limits;
-        this.maxWait = properties.maxPermitWait();
+        this.rateLimiter = rateLimiter;
+        this.inFlight = inFlight;
+        this.overflow = overflow;
+        this.held = held;
+        this.properties = properties;
+        this.clock = clock;
+        Gauge.builder("ezthrottle.worker.lanes", lanes, Map::size).description("destinations with a lane").register(meters);
     }
 
-    /** Queues the job on its destination's lane; {@code dispatch} runs once the job's slot has come. */
-    public void enqueue(PendingJob job, Consumer<PendingJob> dispatch) {
-        lanes.computeIfAbsent(job.destination(), d -> new Lane(d, dispatch)).offer(job);
+    /** Who runs a job once its slot has come (with the in-flight token it holds). */
+    public void onDispatch(BiConsumer<PendingJob, String> dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /** Queues a held entry on its destination's lane, or parks it in Redis when the lane is full. */
+    public void enqueue(PendingJob job) {
+        while (true) {
+            Lane lane = lanes.computeIfAbsent(job.destination(), Lane::new);
+            Offer result = lane.offer(job);
+            if (result == Offer.ACCEPTED) {
+                return;
+            }
+            if (result == Offer.FULL) {
+                lane.overflowKeys.add(overflow.key(job.destination(), job.account()));
+                overflow.park(job)
+                        .doOnError(e -> log.warn("parking failed job_id={} (entry stays pending): {}", job.entry().jobId(), e.toString()))
+                        .onErrorResume(e -> Mono.empty())
+                        .doFinally(s -> held.release())
+                        .subscribe();
+                return;
+            }
+            // CLOSED: the lane was retired between lookup and offer; take a fresh one.
+            lanes.remove(job.destination(), lane);
+        }
+    }
+
+    /** Tells the destination's lane that an overflow stream of it may hold entries. */
+    public void noteOverflow(String destination, String overflowKey) {
+        if (!open) {
+            return;
+        }
+        Lane lane = lanes.computeIfAbsent(destination, Lane::new);
+        lane.overflowKeys.add(overflowKey);
+        lane.maybePull();
     }
 
     public int laneCount() {
         return lanes.size();
     }
 
-    @PreDestroy
-    void stop() {
-        lanes.values().forEach(Lane::close);
+    /** Jobs waiting in lanes (not yet dispatched). */
+    public int waiting() {
+        return lanes.values().stream().mapToInt(Lane::size).sum();
     }
 
-    private Mono<Boolean> slot(String destination) {
-        return limits.limits(destination)
-                .flatMap(l -> limiter.acquire(destination, l, maxWait))
-                .filter(Boolean::booleanValue)
-                // The next free slot is further than maxWait away: ask again a little later.
-                .repeatWhenEmpty(Integer.MAX_VALUE, attempts -> attempts.delayElements(maxWait.dividedBy(4)))
-                // Redis unreachable: keep the job and keep asking; it is still pending in the stream either way.
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)));
+    /** Stops starting new dispatches (graceful shutdown); waiting entries stay pending for other workers. */
+    public void close() {
+        open = false;
     }
+
+    /** Retires lanes that have been empty for a while, so thousands of one-off destinations cost nothing. */
+    public void retireIdle() {
+        long now = System.nanoTime();
+        lanes.forEach((destination, lane) -> {
+            if (lane.retireIfIdle(now)) {
+                lanes.remove(destination, lane);
+            }
+        });
+    }
+
+    private enum Offer { ACCEPTED, FULL, CLOSED }
 
     private final class Lane {
-        private final Sinks.Many<PendingJob> queue = Sinks.many().unicast().onBackpressureBuffer();
-        private final Disposable subscription;
+        private final String destination;
+        private final LinkedHashMap<String, ArrayDeque<PendingJob>> queues = new LinkedHashMap<>();
+        private final ArrayDeque<String> turn = new ArrayDeque<>();
+        private final Set<String> overflowKeys = ConcurrentHashMap.newKeySet();
+        private int size;
+        private boolean pumping;
+        private boolean pulling;
+        private boolean closed;
+        private long lastActive = System.nanoTime();
 
-        Lane(String destination, Consumer<PendingJob> dispatch) {
-            subscription = queue.asFlux()
-                    .concatMap(job -> slot(destination).thenReturn(job), 1)
-                    .subscribe(dispatch);
+        Lane(String destination) {
+            this.destination = destination;
         }
 
-        synchronized void offer(PendingJob job) {
-            queue.emitNext(job, Sinks.EmitFailureHandler.FAIL_FAST);
+        synchronized Offer offer(PendingJob job) {
+            if (closed) {
+                return Offer.CLOSED;
+            }
+            if (size >= properties.laneCapacity()) {
+                return Offer.FULL;
+            }
+            queues.computeIfAbsent(job.account(), a -> {
+                turn.add(a);
+                return new ArrayDeque<>();
+            }).add(job);
+            size++;
+            lastActive = System.nanoTime();
+            if (!pumping) {
+                pumping = true;
+                pump();
+            }
+            return Offer.ACCEPTED;
         }
 
-        void close() {
-            subscription.dispose();
+        synchronized int size() {
+            return size;
+        }
+
+        synchronized List<PendingJob> take(int n) {
+            List<PendingJob> out = new ArrayList<>(n);
+            while (out.size() < n && !turn.isEmpty()) {
+                String account = turn.poll();
+                ArrayDeque<PendingJob> q = queues.get(account);
+                out.add(q.poll());
+                size--;
+                if (q.isEmpty()) {
+                    queues.remove(account);
+                } else {
+                    turn.add(account);
+                }
+            }
+            lastActive = System.nanoTime();
+            return out;
+        }
+
+        /** Ends the pump when nothing is left; emits whether the pump should go on. */
+        synchronized boolean keepPumping() {
+            if (size == 0 || !open) {
+                pumping = false;
+                return false;
+            }
+            return true;
+        }
+
+        synchronized boolean retireIfIdle(long now) {
+            if (size == 0 && !pumping && !pulling && overflowKeys.isEmpty() && now - lastActive > IDLE_LANE.toNanos()) {
+                closed = true;
+                return true;
+            }
+            return false;
+        }
+
+        private void pump() {
+            Mono.defer(this::pumpOnce)
+                    .onErrorResume(e -> {
+                        log.warn("pacing error destination={}: {}", destination, e.toString());
+                        return Mono.delay(Duration.ofMillis(500)).then();
+                    })
+                    .repeat(this::keepPumping)
+                    .subscribe();
+        }
+
+        private Mono<Void> pumpOnce() {
+            maybePull();
+            return limits.get(destination).flatMap(l -> {
+                long now = clock.millis();
+                if (l.pausedUntil() > now) {
+                    return Mono.delay(Duration.ofMillis(Math.min(1000, l.pausedUntil() - now))).then();
+                }
+                int wanted = Math.min(size(), l.batch());
+                if (wanted == 0) {
+                    return Mono.empty();
+                }
+                long lease = properties.upstreamTimeout().toMillis() + 10_000;
+                return inFlight.acquire(destination, l.maxConcurrent(), wanted, lease).flatMap(tokens -> tokens.isEmpty()
+                        ? Mono.delay(Duration.ofMillis(25)).then()
+                        : rateLimiter.acquire(destination, l, tokens.size(), properties.maxPermitWait()).flatMap(ok -> ok
+                                ? dispatch(l, tokens)
+                                : releaseAll(tokens).then(Mono.delay(properties.maxPermitWait().dividedBy(4))).then()));
+            });
+        }
+
+        private Mono<Void> dispatch(DomainLimits l, List<String> tokens) {
+            List<PendingJob> jobs = take(tokens.size());
+            long interval = l.intervalNanos();
+            long jitterCap = Math.min(properties.jitterMax().toNanos(), interval / 20);
+            for (int i = 0; i < tokens.size(); i++) {
+                String token = tokens.get(i);
+                if (i >= jobs.size()) {
+                    inFlight.release(destination, token).subscribe();
+                    continue;
+                }
+                PendingJob job = jobs.get(i);
+                long delay = i * interval + (jitterCap > 0 ? ThreadLocalRandom.current().nextLong(jitterCap) : 0);
+                Mono.delay(Duration.ofNanos(delay)).subscribe(x -> dispatcher.accept(job, token));
+            }
+            maybePull();
+            return Mono.empty();
+        }
+
+        private Mono<Void> releaseAll(List<String> tokens) {
+            return Flux.fromIterable(tokens).concatMap(t -> inFlight.release(destination, t)).then();
+        }
+
+        /** Refills the lane from Redis when it is running low and a backlog is parked there. */
+        void maybePull() {
+            synchronized (this) {
+                if (pulling || closed || !open || overflowKeys.isEmpty() || size > properties.laneCapacity() / 2) {
+                    return;
+                }
+                pulling = true;
+            }
+            int room = Math.max(1, properties.laneCapacity() - size());
+            Flux.fromIterable(List.copyOf(overflowKeys))
+                    .concatMap(key -> overflow.pull(key, room).flatMap(entries -> {
+                        if (entries.isEmpty()) {
+                            overflowKeys.remove(key);
+                            return overflow.forgetIfEmpty(key);
+                        }
+                        entries.forEach((id, fields) -> pulled.accept(new PulledEntry(key, id, fields)));
+                        return Mono.empty();
+                    }))
+                    .onErrorResume(e -> {
+                        log.warn("overflow pull failed destination={}: {}", destination, e.toString());
+                        return Mono.empty();
+                    })
+                    .doFinally(s -> {
+                        synchronized (this) {
+                            pulling = false;
+                        }
+                    })
+                    .subscribe();
         }
     }
 
+    /** An entry read back from an overflow stream. */
+    public record PulledEntry(String stream, org.redisson.api.stream.StreamMessageId id, Map<String, String> fields) {
+    }
+
+    private volatile java.util.function.Consumer<PulledEntry> pulled = e -> { };
+
+    /** Who turns entries pulled from overflow into held jobs (the intake). */
+    public void onPulled(java.util.function.Consumer<PulledEntry> consumer) {
+        this.pulled = consumer;
+    }
 }

@@ -1,0 +1,126 @@
+package io.ezthrottle.worker.recovery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.ezthrottle.core.queue.LiveRegions;
+import io.ezthrottle.core.redis.JobStreams;
+import io.ezthrottle.core.redis.RedisKeys;
+import io.ezthrottle.core.redis.StreamGroups;
+import io.ezthrottle.worker.WorkerProperties;
+import io.ezthrottle.worker.intake.EntryAcceptor;
+import io.ezthrottle.worker.pacing.DestinationLanes;
+import io.ezthrottle.worker.pacing.Overflow;
+import io.ezthrottle.worker.region.WorkerIdentity;
+import org.redisson.api.RStreamReactive;
+import org.redisson.api.stream.StreamMessageId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Recovers the work of dead workers: every {@code reclaimInterval} it looks at the pending entries of each stream
+ * this worker serves (plus every indexed overflow stream), and claims those held by consumers whose heartbeat has
+ * lapsed. The claimed entries go through the normal intake, marked with their dead owner so an attempt the dead
+ * worker had already started is run again (at-least-once) rather than dropped. The same pass tells lanes about
+ * overflow backlogs and retires idle lanes.
+ */
+@Component
+public class PendingReclaimer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PendingReclaimer.class);
+
+    private final JobStreams streams;
+    private final RedisKeys keys;
+    private final LiveRegions liveRegions;
+    private final EntryAcceptor acceptor;
+    private final Overflow overflow;
+    private final DestinationLanes lanes;
+    private final WorkerIdentity identity;
+    private final WorkerProperties properties;
+    private volatile Disposable loop;
+
+    public PendingReclaimer(JobStreams streams, RedisKeys keys, LiveRegions liveRegions, EntryAcceptor acceptor,
+                            Overflow overflow, DestinationLanes lanes, WorkerIdentity identity, WorkerProperties properties) {
+        this.streams = streams;
+        this.keys = keys;
+        this.liveRegions = liveRegions;
+        this.acceptor = acceptor;
+        this.overflow = overflow;
+        this.lanes = lanes;
+        this.identity = identity;
+        this.properties = properties;
+    }
+
+    @Override
+    public void start() {
+        loop = Flux.interval(properties.reclaimInterval())
+                .onBackpressureDrop()
+                .concatMap(t -> pass().onErrorResume(e -> {
+                    log.warn("reclaim pass failed: {}", e.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    Mono<Void> pass() {
+        lanes.retireIdle();
+        return Mono.zip(liveRegions.liveWorkers(), overflow.indexed()).flatMap(t -> {
+            Set<String> live = t.getT1().stream().map(w -> w.substring(w.indexOf('|') + 1)).collect(Collectors.toSet());
+            List<String> overflowKeys = t.getT2();
+            overflowKeys.forEach(key -> {
+                String destination = overflow.destinationOf(key);
+                if (destination != null) {
+                    lanes.noteOverflow(destination, key);
+                }
+            });
+            List<String> all = new ArrayList<>(List.of(keys.jobStream(), keys.regionStream(identity.region())));
+            all.addAll(overflowKeys);
+            return Flux.fromIterable(all).concatMap(stream -> reclaim(stream, live)).then();
+        });
+    }
+
+    private Mono<Void> reclaim(String key, Set<String> live) {
+        RStreamReactive<String, String> stream = streams.stream(key);
+        return stream.getPendingInfo(StreamGroups.WORKERS)
+                .onErrorResume(e -> Mono.empty())
+                .flatMapIterable(info -> info.getConsumerNames().keySet())
+                .filter(consumer -> !live.contains(consumer) && !consumer.equals(identity.consumer()))
+                .concatMap(dead -> stream.pendingRange(StreamGroups.WORKERS, dead, StreamMessageId.MIN, StreamMessageId.MAX, 200)
+                        .flatMap(pending -> pending.isEmpty()
+                                ? stream.removeConsumer(StreamGroups.WORKERS, dead).then(Mono.<Map<StreamMessageId, Map<String, String>>>empty())
+                                : stream.claim(StreamGroups.WORKERS, identity.consumer(), 500, TimeUnit.MILLISECONDS,
+                                        pending.keySet().toArray(StreamMessageId[]::new)))
+                        .flatMapIterable(Map::entrySet)
+                        .concatMap(e -> acceptor.accept(key, e.getKey(), e.getValue(), dead))
+                        .count()
+                        .doOnNext(n -> {
+                            if (n > 0) {
+                                log.info("reclaimed {} entries of dead worker {} from {}", n, dead, key);
+                            }
+                        }))
+                .then();
+    }
+
+    @Override
+    public void stop() {
+        if (loop != null) {
+            loop.dispose();
+            loop = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop != null;
+    }
+
+}

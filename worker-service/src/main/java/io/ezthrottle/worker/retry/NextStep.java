@@ -1,0 +1,48 @@
+package io.ezthrottle.worker.retry;
+
+import java.time.Duration;
+
+/**
+ * What happens after one upstream attempt (compat-protocol §6.5), as a value.
+ *
+ * @param kind          the decision
+ * @param delay         for {@link Kind#RETRY}: wait before the next try
+ * @param pauseDomain   for a 429/503 with Retry-After: hold the whole destination for everyone this long
+ * @param rerouteRegion for {@link Kind#REROUTE}: where the attempt moves
+ */
+public record NextStep(Kind kind, Duration delay, Duration pauseDomain, String rerouteRegion) {
+
+    /** Decision kinds. */
+    public enum Kind {
+        /** The upstream answered 2xx (or, on the local surface, answered at all): the job succeeds. */
+        SUCCEED,
+        /** Try again in the same region after {@link #delay()}. */
+        RETRY,
+        /** Move the attempt to another region. */
+        REROUTE,
+        /** Start the next fallback stage at once (its on_error trigger matched). */
+        FALLBACK,
+        /** This attempt failed for good; the fallback chain or on_failure decides what follows. */
+        FAIL
+    }
+
+    public static NextStep succeed() {
+        return new NextStep(Kind.SUCCEED, Duration.ZERO, Duration.ZERO, null);
+    }
+
+    public static NextStep fail() {
+        return new NextStep(Kind.FAIL, Duration.ZERO, Duration.ZERO, null);
+    }
+
+    public static NextStep fallback() {
+        return new NextStep(Kind.FALLBACK, Duration.ZERO, Duration.ZERO, null);
+    }
+
+    public static NextStep retry(Duration delay, Duration pauseDomain) {
+        return new NextStep(Kind.RETRY, delay, pauseDomain, null);
+    }
+
+    public static NextStep reroute(String region) {
+        return new NextStep(Kind.REROUTE, Duration.ZERO, Duration.ZERO, region);
+    }
+}
