@@ -21,21 +21,29 @@ import tools.jackson.databind.json.JsonMapper;
  * A whole platform for one test class: API, webhook dispatcher and N workers as separate Spring contexts against
  * the shared test Redis, under a key prefix of its own so test classes never see each other's streams.
  */
-final class TestPlatform implements AutoCloseable {
+public final class TestPlatform implements AutoCloseable {
 
-    final String apiKey = "test_" + UUID.randomUUID();
+    public final String apiKey = "test_" + UUID.randomUUID();
     private final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
     private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
     private ConfigurableApplicationContext api;
+    private String[] common;
 
-    TestPlatform(int workerCount, String... extra) {
-        String[] common = common(extra);
+    public TestPlatform(int workerCount, String... extra) {
+        this(java.util.Collections.nCopies(workerCount, new String[0]), extra);
+    }
+
+    /** One worker per element of {@code workerArgs}, each with those extra arguments (e.g. its region). */
+    public TestPlatform(List<String[]> workerArgs, String... extra) {
+        common = common(extra);
         contexts.add(Launcher.reactiveService(WebhookApplication.class, 0, common));
-        for (int i = 0; i < workerCount; i++) {
-            ConfigurableApplicationContext w = Launcher.reactiveService(WorkerApplication.class, 0, common);
+        for (String[] own : workerArgs) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.Arrays.stream(own))
+                    .toArray(String[]::new);
+            ConfigurableApplicationContext w = Launcher.reactiveService(WorkerApplication.class, 0, args);
             workers.add(w);
             contexts.add(w);
         }
@@ -55,31 +63,46 @@ final class TestPlatform implements AutoCloseable {
         return args.toArray(String[]::new);
     }
 
-    List<ConfigurableApplicationContext> workers() {
+    /** The arguments every service of this platform was started with (for separate worker processes). */
+    String[] commonArgs() {
+        return common.clone();
+    }
+
+    /** Starts one more worker in this JVM. */
+    ConfigurableApplicationContext addWorker(String... own) {
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.Arrays.stream(own))
+                .toArray(String[]::new);
+        ConfigurableApplicationContext w = Launcher.reactiveService(WorkerApplication.class, 0, args);
+        workers.add(w);
+        contexts.add(w);
+        return w;
+    }
+
+    public List<ConfigurableApplicationContext> workers() {
         return workers;
     }
 
-    String apiUrl(String path) {
+    public String apiUrl(String path) {
         return "http://127.0.0.1:" + api.getEnvironment().getProperty("local.server.port") + path;
     }
 
-    HttpResponse<String> post(String path, String body) {
+    public HttpResponse<String> post(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(apiUrl(path)))
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(apiUrl(path)))
                 .header("Authorization", "Bearer " + apiKey).GET().build());
     }
 
-    JsonNode json(HttpResponse<String> response) {
+    public JsonNode json(HttpResponse<String> response) {
         return json(response.body());
     }
 
-    JsonNode json(String text) {
+    public JsonNode json(String text) {
         return json.readTree(text);
     }
 
@@ -94,7 +117,7 @@ final class TestPlatform implements AutoCloseable {
         }
     }
 
-    static Duration seconds(long s) {
+    public static Duration seconds(long s) {
         return Duration.ofSeconds(s);
     }
 
