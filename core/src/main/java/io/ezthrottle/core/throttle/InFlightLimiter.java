@@ -32,6 +32,12 @@ public final class InFlightLimiter {
             return granted
             """;
 
+    private static final String RENEW = """
+            for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[i]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """;
+
     private final RedissonReactiveClient redis;
     private final RedisKeys keys;
     private final Clock clock;
@@ -50,6 +56,19 @@ public final class InFlightLimiter {
                         List.of(keys.inFlight(destination)), Long.toString(now), Long.toString(now + leaseMillis),
                         Integer.toString(max), Integer.toString(wanted), UUID.randomUUID().toString())
                 .map(l -> l.stream().map(Object::toString).toList());
+    }
+
+    /** Extends the leases of tokens still in use (only those that still exist: an expired one stays expired). */
+    public Mono<Void> renew(String destination, java.util.Collection<String> tokens, long leaseMillis) {
+        if (tokens.isEmpty()) {
+            return Mono.empty();
+        }
+        java.util.List<Object> args = new java.util.ArrayList<>();
+        args.add(Long.toString(clock.millis() + leaseMillis));
+        args.add(Long.toString(leaseMillis + 1000));
+        args.addAll(tokens);
+        return redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.LONG,
+                List.of(keys.inFlight(destination)), args.toArray()).then();
     }
 
     public Mono<Void> release(String destination, String token) {

@@ -17,11 +17,11 @@ import io.ezthrottle.core.queue.LiveRegions;
 import io.ezthrottle.core.queue.QueueEntry;
 import io.ezthrottle.core.redis.JobStreams;
 import io.ezthrottle.core.redis.StreamGroups;
-import io.ezthrottle.core.throttle.InFlightLimiter;
 import io.ezthrottle.core.throttle.PacingSignal;
 import io.ezthrottle.worker.intake.HeldJobs;
 import io.ezthrottle.worker.intake.PendingJob;
 import io.ezthrottle.worker.pacing.DestinationLanes;
+import io.ezthrottle.worker.pacing.InFlightLeases;
 import io.ezthrottle.worker.pacing.LimitsCache;
 import io.ezthrottle.worker.region.WorkerIdentity;
 import io.ezthrottle.worker.retry.NextStep;
@@ -54,7 +54,7 @@ public class AttemptRunner {
     private final RetryPolicyEngine policy;
     private final WorkflowActions workflow;
     private final LimitsCache limits;
-    private final InFlightLimiter inFlight;
+    private final InFlightLeases leases;
     private final LiveRegions liveRegions;
     private final HeldJobs held;
     private final WorkerIdentity identity;
@@ -64,7 +64,7 @@ public class AttemptRunner {
     private final AtomicInteger active = new AtomicInteger();
 
     public AttemptRunner(AttemptLedger ledger, RedisJobStore jobs, JobQueue queue, JobStreams streams, UpstreamClient upstream,
-                         RetryPolicyEngine policy, WorkflowActions workflow, LimitsCache limits, InFlightLimiter inFlight,
+                         RetryPolicyEngine policy, WorkflowActions workflow, LimitsCache limits, InFlightLeases leases,
                          LiveRegions liveRegions, HeldJobs held, WorkerIdentity identity, DestinationLanes lanes,
                          Clock clock, MeterRegistry meters) {
         this.ledger = ledger;
@@ -75,7 +75,7 @@ public class AttemptRunner {
         this.policy = policy;
         this.workflow = workflow;
         this.limits = limits;
-        this.inFlight = inFlight;
+        this.leases = leases;
         this.liveRegions = liveRegions;
         this.held = held;
         this.identity = identity;
@@ -86,11 +86,12 @@ public class AttemptRunner {
                 .register(meters);
         lanes.onDispatch((job, token) -> {
             active.incrementAndGet();
-            run(job).doFinally(s -> {
-                active.decrementAndGet();
-                held.release();
-                inFlight.release(job.destination(), token).subscribe();
-            }).subscribe();
+            run(job).then(Mono.defer(() -> leases.release(job.destination(), token)))
+                    .onErrorResume(e -> Mono.empty())
+                    .doFinally(s -> {
+                        active.decrementAndGet();
+                        held.release();
+                    }).subscribe();
         });
     }
 
@@ -181,7 +182,10 @@ public class AttemptRunner {
                         .then(end(p, "rerouted", fields));
             }
             case FALLBACK -> workflow.startStage(job, entry.attempt().stage() + 1).then(end(p, "failed", fields));
-            case FAIL -> workflow.startStage(job, entry.attempt().stage() + 1).then(end(p, "failed", fields));
+            case FAIL -> (Stages.startsAfterFailure(Stages.spec(job.spec(), entry.attempt().stage() + 1),
+                    outcome.response() == null ? null : outcome.response().statusCode())
+                    ? workflow.startStage(job, entry.attempt().stage() + 1) : Mono.just(false))
+                    .then(end(p, "failed", fields));
         };
     }
 

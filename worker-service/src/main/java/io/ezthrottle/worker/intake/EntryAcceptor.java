@@ -50,29 +50,33 @@ public class EntryAcceptor {
             return done(stream, id);
         }
         return jobs.find(entry.jobId())
-                .flatMap(job -> {
-                    if (job.state().terminal()) {
-                        // A reclaimed entry of a finished job: its finisher may have died before publishing.
-                        Mono<Void> republish = deadOwner == null ? Mono.empty() : streams.publishResult(job.id()).then();
-                        return republish.then(done(stream, id));
-                    }
-                    JobSpec stage = Stages.spec(job.spec(), entry.attempt().stage());
-                    if (stage == null) {
-                        log.warn("entry names a missing stage job_id={} attempt={}", job.id(), entry.attempt());
-                        return done(stream, id);
-                    }
-                    String destination = Destination.of(stage.url());
-                    return limits.get(destination).map(l -> {
-                        held.add();
-                        lanes.enqueue(new PendingJob(stream, id, entry, job, stage, destination, account(job, stage, l),
-                                deadOwner, System.nanoTime()));
-                        return true;
-                    }).then();
-                })
-                .switchIfEmpty(Mono.defer(() -> {
-                    log.info("job record gone (expired) job_id={}; dropping its entry", entry.jobId());
-                    return done(stream, id);
-                }));
+                .map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(found -> found.isPresent() ? hold(stream, id, entry, found.get(), deadOwner) : gone(stream, id, entry));
+    }
+
+    private Mono<Void> hold(String stream, StreamMessageId id, QueueEntry entry, JobRecord job, String deadOwner) {
+        if (job.state().terminal()) {
+            // A reclaimed entry of a finished job: its finisher may have died before publishing.
+            Mono<Void> republish = deadOwner == null ? Mono.empty() : streams.publishResult(job.id()).then();
+            return republish.then(done(stream, id));
+        }
+        JobSpec stage = Stages.spec(job.spec(), entry.attempt().stage());
+        if (stage == null) {
+            log.warn("entry names a missing stage job_id={} attempt={}", job.id(), entry.attempt());
+            return done(stream, id);
+        }
+        String destination = Destination.of(stage.url());
+        return limits.get(destination).doOnNext(l -> {
+            held.add();
+            lanes.enqueue(new PendingJob(stream, id, entry, job, stage, destination, account(job, stage, l),
+                    deadOwner, System.nanoTime()));
+        }).then();
+    }
+
+    private Mono<Void> gone(String stream, StreamMessageId id, QueueEntry entry) {
+        log.info("job record gone (expired) job_id={}; dropping its entry", entry.jobId());
+        return done(stream, id);
     }
 
     /**

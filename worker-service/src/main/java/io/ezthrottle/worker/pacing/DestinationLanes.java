@@ -45,6 +45,7 @@ public class DestinationLanes {
     private final LimitsCache limits;
     private final DomainRateLimiter rateLimiter;
     private final InFlightLimiter inFlight;
+    private final InFlightLeases leases;
     private final Overflow overflow;
     private final HeldJobs held;
     private final WorkerProperties properties;
@@ -52,11 +53,13 @@ public class DestinationLanes {
     private volatile BiConsumer<PendingJob, String> dispatcher = (job, token) -> { };
     private volatile boolean open = true;
 
-    public DestinationLanes(LimitsCache limits, DomainRateLimiter rateLimiter, InFlightLimiter inFlight, Overflow overflow,
+    public DestinationLanes(LimitsCache limits, DomainRateLimiter rateLimiter, InFlightLimiter inFlight,
+                            InFlightLeases leases, Overflow overflow,
                             HeldJobs held, WorkerProperties properties, Clock clock, MeterRegistry meters) {
         this.limits = limits;
         this.rateLimiter = rateLimiter;
         this.inFlight = inFlight;
+        this.leases = leases;
         this.overflow = overflow;
         this.held = held;
         this.properties = properties;
@@ -221,8 +224,9 @@ public class DestinationLanes {
                 if (wanted == 0) {
                     return Mono.empty();
                 }
-                long lease = properties.upstreamTimeout().toMillis() + 10_000;
-                return inFlight.acquire(destination, l.maxConcurrent(), wanted, lease).flatMap(tokens -> tokens.isEmpty()
+                return inFlight.acquire(destination, l.maxConcurrent(), wanted, leases.leaseMillis())
+                        .doOnNext(tokens -> leases.hold(destination, tokens))
+                        .flatMap(tokens -> tokens.isEmpty()
                         ? Mono.delay(Duration.ofMillis(25)).then()
                         : rateLimiter.acquire(destination, l, tokens.size(), properties.maxPermitWait()).flatMap(ok -> ok
                                 ? dispatch(l, tokens)
@@ -237,7 +241,7 @@ public class DestinationLanes {
             for (int i = 0; i < tokens.size(); i++) {
                 String token = tokens.get(i);
                 if (i >= jobs.size()) {
-                    inFlight.release(destination, token).subscribe();
+                    leases.release(destination, token).subscribe();
                     continue;
                 }
                 PendingJob job = jobs.get(i);
@@ -249,7 +253,7 @@ public class DestinationLanes {
         }
 
         private Mono<Void> releaseAll(List<String> tokens) {
-            return Flux.fromIterable(tokens).concatMap(t -> inFlight.release(destination, t)).then();
+            return Flux.fromIterable(tokens).concatMap(t -> leases.release(destination, t)).then();
         }
 
         /** Refills the lane from Redis when it is running low and a backlog is parked there. */

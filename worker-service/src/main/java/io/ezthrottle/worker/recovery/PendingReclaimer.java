@@ -73,7 +73,7 @@ public class PendingReclaimer implements SmartLifecycle {
 
     Mono<Void> pass() {
         lanes.retireIdle();
-        return Mono.zip(liveRegions.liveWorkers(), overflow.indexed()).flatMap(t -> {
+        return Mono.zip(liveRegions.liveWorkers().defaultIfEmpty(Set.of()), overflow.indexed().defaultIfEmpty(List.of())).flatMap(t -> {
             Set<String> live = t.getT1().stream().map(w -> w.substring(w.indexOf('|') + 1)).collect(Collectors.toSet());
             List<String> overflowKeys = t.getT2();
             overflowKeys.forEach(key -> {
@@ -91,7 +91,13 @@ public class PendingReclaimer implements SmartLifecycle {
     private Mono<Void> reclaim(String key, Set<String> live) {
         RStreamReactive<String, String> stream = streams.stream(key);
         return stream.getPendingInfo(StreamGroups.WORKERS)
-                .onErrorResume(e -> Mono.empty())
+                .onErrorResume(e -> {
+                    // A stream or group that does not exist yet has nothing pending.
+                    if (!String.valueOf(e.getMessage()).contains("NOGROUP")) {
+                        log.warn("pending info of {} failed: {}", key, e.toString());
+                    }
+                    return Mono.empty();
+                })
                 .flatMapIterable(info -> info.getConsumerNames().keySet())
                 .filter(consumer -> !live.contains(consumer) && !consumer.equals(identity.consumer()))
                 .concatMap(dead -> stream.pendingRange(StreamGroups.WORKERS, dead, StreamMessageId.MIN, StreamMessageId.MAX, 200)

@@ -84,6 +84,10 @@ public class WorkflowActions {
                     .flatMap(ended -> jobs.find(p[1]))
                     .flatMap(j -> finished(j, false));
         }
+        if (JobQueue.SPAWN_ON_FAILURE.equals(p[0])) {
+            return jobs.find(p[1]).filter(j -> j.state() == JobState.FAILED)
+                    .flatMap(j -> spawn(j, "on_failure", j.spec().onFailure()));
+        }
         return Mono.empty();
     }
 
