@@ -3,7 +3,6 @@ package io.ezthrottle.launcher.deploy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,9 +20,9 @@ import static io.ezthrottle.launcher.deploy.Yamls.str;
 /**
  * Rules across the objects of one rendered overlay (what {@code kubectl apply -k} would send): every workload
  * passes {@link WorkloadRules}; Services, PodDisruptionBudgets, autoscalers, the ServiceMonitor and Ingresses
- * point at workloads and ports that exist; one worker Deployment per region; NetworkPolicies deny by default,
- * open only the API and the console to the outside, and open an in-cluster Redis only to our own pods; secret
- * keys that the overlay does not generate are documented in the deployment guide.
+ * point at workloads and ports that exist; one PodDisruptionBudget per workload; one worker Deployment per
+ * region; the {@link NetworkPolicyRules}; every object in the overlay's namespace; secret keys that the overlay
+ * does not generate are documented in the deployment guide.
  */
 final class ClusterRules {
 
@@ -95,7 +94,7 @@ final class ClusterRules {
         disruptionBudgets();
         autoscalers();
         regionalWorkers();
-        networkPolicies();
+        problems.addAll(new NetworkPolicyRules(workloads, ofKind("NetworkPolicy"), ofKind("ServiceMonitor")).check());
         serviceMonitors();
         ingresses();
         return problems;
@@ -251,81 +250,6 @@ final class ClusterRules {
                 problems.add(describe(w.object()) + ": a second worker Deployment for region " + region);
             }
         }
-    }
-
-    /** Where a NetworkPolicy lets traffic come from, as far as these rules care. */
-    enum Source { ANYWHERE, OTHER_NAMESPACE, OWN_NAMESPACE }
-
-    private void networkPolicies() {
-        List<Map<String, Object>> policies = ofKind("NetworkPolicy");
-        boolean defaultDeny = policies.stream().anyMatch(p -> Selectors.isEmpty(at(p, "spec", "podSelector"))
-                && list(at(p, "spec", "policyTypes")).contains("Ingress") && list(at(p, "spec", "ingress")).isEmpty());
-        if (!defaultDeny) {
-            problems.add("no default-deny ingress NetworkPolicy (empty podSelector, Ingress, no rules)");
-        }
-        for (Workload w : workloads) {
-            Set<Source> sources = new LinkedHashSet<>();
-            List<Map<String, Object>> localPeers = new ArrayList<>();
-            for (Map<String, Object> policy : policies) {
-                if (!list(at(policy, "spec", "policyTypes")).contains("Ingress")
-                        || !Selectors.selects(at(policy, "spec", "podSelector"), w.podLabels())) {
-                    continue;
-                }
-                for (Map<String, Object> rule : maps(at(policy, "spec", "ingress"))) {
-                    List<Map<String, Object>> peers = maps(rule.get("from"));
-                    if (peers.isEmpty()) {
-                        sources.add(Source.ANYWHERE);
-                    }
-                    for (Map<String, Object> peer : peers) {
-                        if (peer.containsKey("ipBlock")
-                                || (peer.containsKey("namespaceSelector") && Selectors.isEmpty(peer.get("namespaceSelector")))) {
-                            sources.add(Source.ANYWHERE);
-                        } else if (peer.containsKey("namespaceSelector")) {
-                            sources.add(Source.OTHER_NAMESPACE);
-                        } else {
-                            sources.add(Source.OWN_NAMESPACE);
-                            localPeers.add(peer);
-                        }
-                    }
-                }
-            }
-            String subject = describe(w.object());
-            if (sources.contains(Source.ANYWHERE) && !PUBLIC.contains(w.app())) {
-                problems.add(subject + ": a NetworkPolicy admits traffic from anywhere; only " + PUBLIC + " may be");
-            }
-            if (PUBLIC.contains(w.app()) && !sources.contains(Source.ANYWHERE) && !sources.contains(Source.OTHER_NAMESPACE)) {
-                problems.add(subject + ": public, but no NetworkPolicy admits traffic from outside the namespace");
-            }
-            if (sources.contains(Source.OTHER_NAMESPACE) && !PUBLIC.contains(w.app()) && ofKind("ServiceMonitor").isEmpty()) {
-                problems.add(subject + ": admits another namespace although nothing (no ServiceMonitor) scrapes it");
-            }
-            if (!w.ours()) {
-                thirdParty(w, sources, localPeers);
-            }
-        }
-    }
-
-    /** A third-party workload (the in-cluster Redis): reachable from our own pods only, and from all of those that use it. */
-    private void thirdParty(Workload w, Set<Source> sources, List<Map<String, Object>> peers) {
-        String subject = describe(w.object());
-        if (!sources.equals(Set.of(Source.OWN_NAMESPACE))) {
-            problems.add(subject + ": must be reachable from our own pods only, but NetworkPolicies admit " + sources);
-            return;
-        }
-        Set<Workload> admitted = new HashSet<>();
-        for (Map<String, Object> peer : peers) {
-            List<Workload> selected = workloads.stream()
-                    .filter(o -> Selectors.selects(peer.get("podSelector"), o.podLabels())).toList();
-            selected.stream().filter(o -> !o.ours()).filter(o -> o != w).forEach(o -> problems.add(subject
-                    + ": admits " + describe(o.object()) + ", which is not one of our services"));
-            if (Selectors.isEmpty(peer.get("podSelector"))) {
-                problems.add(subject + ": admits every pod of the namespace, not only ours");
-            }
-            admitted.addAll(selected);
-        }
-        workloads.stream().filter(Workload::ours).filter(o -> o.readsEnv("EZTHROTTLE_REDIS_URL"))
-                .filter(o -> !admitted.contains(o))
-                .forEach(o -> problems.add(subject + ": " + describe(o.object()) + " uses Redis but may not reach it"));
     }
 
     private void serviceMonitors() {

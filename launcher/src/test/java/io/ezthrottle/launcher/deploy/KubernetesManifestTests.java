@@ -200,6 +200,7 @@ class KubernetesManifestTests {
         assertThat(admin.env().allows("EZTHROTTLE_ADMIN_PASSWORD")).isTrue();
         assertThat(worker.env().allows("EZTHROTTLE_ADMIN_PASSWORD")).as("scoped to the service that reads it").isFalse();
         assertThat(api.env().allows("EZTHROTTLE_REGIONS")).as("launcher-only").isFalse();
+        assertThat(worker.callDrain()).as("a worker waits for calls on the wire when it stops").isPositive();
 
         Set<String> documented = readmeVariables(Files.readString(REPO.resolve("README.md")));
         assertThat(documented).as("service variables in README.md's configuration table").isNotEmpty();

@@ -3,8 +3,10 @@ package io.ezthrottle.launcher.deploy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,8 +108,18 @@ record ServiceSettings(String module, Properties properties, int port, Duration 
             if (!type.getPackageName().startsWith(packageName) || !type.isRecord()) {
                 continue;
             }
-            for (RecordComponent component : type.getRecordComponents()) {
-                DefaultValue value = component.getAnnotation(DefaultValue.class);
+            RecordComponent[] components = type.getRecordComponents();
+            Class<?>[] signature = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+            Parameter[] parameters;
+            try {
+                // @DefaultValue targets parameters: it sits on the canonical constructor's, not on the component.
+                parameters = type.getDeclaredConstructor(signature).getParameters();
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e);
+            }
+            for (int i = 0; i < components.length; i++) {
+                RecordComponent component = components[i];
+                DefaultValue value = parameters[i].getAnnotation(DefaultValue.class);
                 if (component.getName().equals("upstreamTimeout") && value != null && value.value().length == 1) {
                     String prefix = AnnotatedElementUtils.findMergedAnnotation(type, ConfigurationProperties.class).prefix();
                     return Map.entry(EnvNames.envName(prefix + ".upstream-timeout"),

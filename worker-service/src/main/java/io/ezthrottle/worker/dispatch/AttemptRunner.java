@@ -53,6 +53,7 @@ public class AttemptRunner {
     private final UpstreamClient upstream;
     private final RetryPolicyEngine policy;
     private final WorkflowActions workflow;
+    private final io.ezthrottle.core.event.JobEvents events;
     private final LimitsCache limits;
     private final InFlightLeases leases;
     private final LiveRegions liveRegions;
@@ -64,7 +65,8 @@ public class AttemptRunner {
     private final AtomicInteger active = new AtomicInteger();
 
     public AttemptRunner(AttemptLedger ledger, RedisJobStore jobs, JobQueue queue, JobStreams streams, UpstreamClient upstream,
-                         RetryPolicyEngine policy, WorkflowActions workflow, LimitsCache limits, InFlightLeases leases,
+                         RetryPolicyEngine policy, WorkflowActions workflow,
+                         io.ezthrottle.core.event.JobEvents events, LimitsCache limits, InFlightLeases leases,
                          LiveRegions liveRegions, HeldJobs held, WorkerIdentity identity, DestinationLanes lanes,
                          Clock clock, MeterRegistry meters) {
         this.ledger = ledger;
@@ -74,6 +76,7 @@ public class AttemptRunner {
         this.upstream = upstream;
         this.policy = policy;
         this.workflow = workflow;
+        this.events = events;
         this.limits = limits;
         this.leases = leases;
         this.liveRegions = liveRegions;
@@ -123,7 +126,8 @@ public class AttemptRunner {
             queueDelay.record(Duration.ofMillis(Math.max(0, clock.millis() - job.createdAt())));
         }
         long start = System.nanoTime();
-        return workflow.armTimeout(job, entry.attempt().stage())
+        return events.dispatching(job.id()).onErrorResume(e -> Mono.empty())
+                .then(workflow.armTimeout(job, entry.attempt().stage()))
                 .then(upstream.call(p.stageSpec(), job.idempotentKey()))
                 .flatMap(outcome -> learn(p, outcome).then(decide(p, outcome)).flatMap(step -> {
                     log.info("attempt done job_id={} attempt={} try={} status={} step={} ms={}", job.id(), entry.attempt(),
