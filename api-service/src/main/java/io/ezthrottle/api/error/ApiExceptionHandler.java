@@ -1,6 +1,5 @@
 package io.ezthrottle.api.error;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.ezthrottle.core.job.InvalidJobException;
@@ -17,20 +16,9 @@ public class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<Map<String, Object>> api(ApiException e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.getMessage());
-        body.putAll(e.extra());
-        return ResponseEntity.status(e.status()).body(body);
-    }
-
-    @ExceptionHandler(InvalidJobException.class)
-    ResponseEntity<Map<String, Object>> invalidJob(InvalidJobException e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.getMessage());
-        body.put("field", e.field());
-        return ResponseEntity.badRequest().body(body);
+    @ExceptionHandler({ApiException.class, InvalidJobException.class})
+    ResponseEntity<Map<String, Object>> refused(RuntimeException e) {
+        return ApiErrors.reply(e).orElseThrow();
     }
 
     @ExceptionHandler(org.redisson.client.RedisException.class)

@@ -3,6 +3,9 @@ package io.ezthrottle.api.error;
 import io.ezthrottle.api.ApiProperties;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -41,9 +44,40 @@ public class RequestBodies {
                 .onErrorMap(DataBufferLimitException.class, e -> ApiException.tooLarge(maxBytes));
     }
 
-    /** The body as a JSON object; 400 naming {@code body} when it is empty, not JSON, or not an object. */
+    /**
+     * The body as a JSON object; 415 for a content type that cannot carry JSON, 400 naming {@code body} when it is
+     * empty, not JSON, or not an object.
+     */
     public Mono<JsonNode> jsonObject(ServerHttpRequest request) {
-        return bytes(request).map(this::parseObject);
+        return Mono.fromRunnable(() -> checkContentType(request.getHeaders()))
+                .then(bytes(request))
+                .map(this::parseObject);
+    }
+
+    /**
+     * JSON under any JSON type, no type, {@code text/plain} or {@code application/x-www-form-urlencoded} (what
+     * {@code curl -d} sends when the user forgets {@code -H}); any other declared type (XML, multipart, binary) is a
+     * client that means something else, refused with 415 before the body is read.
+     */
+    static void checkContentType(HttpHeaders headers) {
+        String declared = headers.getFirst(HttpHeaders.CONTENT_TYPE);
+        if (declared == null || declared.isBlank()) {
+            return;
+        }
+        MediaType type;
+        try {
+            type = MediaType.parseMediaType(declared);
+        } catch (InvalidMediaTypeException e) {
+            throw ApiException.unsupportedMediaType("Content-Type is not a valid media type; send application/json");
+        }
+        boolean json = type.isCompatibleWith(MediaType.APPLICATION_JSON)
+                || "json".equalsIgnoreCase(type.getSubtype())
+                || type.getSubtype().toLowerCase(java.util.Locale.ROOT).endsWith("+json");
+        boolean lenient = type.isCompatibleWith(MediaType.TEXT_PLAIN)
+                || type.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED);
+        if (!json && !lenient) {
+            throw ApiException.unsupportedMediaType("Content-Type must be application/json");
+        }
     }
 
     public JsonNode parseObject(byte[] bytes) {

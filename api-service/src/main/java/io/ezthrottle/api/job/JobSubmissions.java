@@ -1,8 +1,11 @@
 package io.ezthrottle.api.job;
 
 import java.time.Clock;
-import java.util.List;
+import java.util.Map;
 
+import io.ezthrottle.api.admission.AdmissionControl;
+import io.ezthrottle.api.admission.AdmissionDecision;
+import io.ezthrottle.api.error.ApiException;
 import io.ezthrottle.core.job.JobIds;
 import io.ezthrottle.core.job.JobRecord;
 import io.ezthrottle.core.job.JobRetention;
@@ -10,41 +13,37 @@ import io.ezthrottle.core.job.JobSpec;
 import io.ezthrottle.core.job.JobState;
 import io.ezthrottle.core.job.Surface;
 import io.ezthrottle.core.job.redis.RedisJobStore;
-import io.ezthrottle.core.redis.RedisKeys;
 import io.ezthrottle.core.queue.JobQueue;
+import io.ezthrottle.core.redis.RedisKeys;
 import io.ezthrottle.core.tenant.ApiKeys;
 import io.ezthrottle.core.tenant.Tenant;
-import org.redisson.api.RScript;
+import io.ezthrottle.core.usage.UsageMeter;
+import io.ezthrottle.core.usage.UsagePeriod;
 import org.redisson.api.RedissonReactiveClient;
-import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
- * Accepts jobs: stores the record, claims the tenant's idempotency key atomically (SET NX), then appends the job
- * to the intake stream. A duplicate key returns the original job, discards the record written for the repeat and
- * queues nothing.
+ * Accepts jobs: stores the record, then lets the job in through {@link JobAcceptance} (claims the tenant's
+ * idempotency key and counts the job against the monthly cap, atomically), then queues it. A duplicate key returns
+ * the original job, discards the record written for the repeat and queues nothing; so does a refusal (hard cap:
+ * 429 until the next month; admission control: 429 with a growing {@code Retry-After}).
  * <p>
  * The record is written <em>before</em> the key is claimed, so a claimed key whose record is missing really is
- * dangling (its job expired) and never a submission still in flight; taking such a key over is a compare-and-set,
- * so concurrent repeats of one key agree on a single job.
+ * dangling (its job expired) and never a submission still in flight; taking such a key over happens inside the same
+ * script, guarded by the id it must still hold, so concurrent repeats of one key agree on a single job.
+ * <p>
+ * Duplicates are answered even while shedding load or at the cap: they cost nothing and tell the client its job
+ * exists (compat-protocol §4).
  */
 @Service
 public class JobSubmissions {
 
     private static final Logger log = LoggerFactory.getLogger(JobSubmissions.class);
-    /** Rounds of SET NX / take-over before giving up (each lost round means another submission won the key). */
+    /** Rounds of claim / take-over before giving up (each lost round means another submission won the key). */
     private static final int MAX_CLAIM_ATTEMPTS = 5;
-    /** KEYS[1] idempotency key; ARGV[1] the dangling job id; ARGV[2] new job id; ARGV[3] ttl ms. */
-    private static final String TAKE_OVER = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-              return 1
-            end
-            return 0
-            """;
 
     private final RedissonReactiveClient redis;
     private final RedisKeys keys;
@@ -52,19 +51,30 @@ public class JobSubmissions {
     private final JobQueue queue;
     private final JobIds ids;
     private final JobRetention retention;
+    private final JobAcceptance acceptance;
+    private final UsageMeter usage;
+    private final AdmissionControl admission;
     private final Clock clock;
 
     public JobSubmissions(RedissonReactiveClient redis, RedisKeys keys, RedisJobStore jobs, JobQueue queue,
-                          JobIds ids, JobRetention retention, Clock clock) {
+                          JobIds ids, JobRetention retention, JobAcceptance acceptance, UsageMeter usage,
+                          AdmissionControl admission, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.jobs = jobs;
         this.queue = queue;
         this.ids = ids;
         this.retention = retention;
+        this.acceptance = acceptance;
+        this.usage = usage;
+        this.admission = admission;
         this.clock = clock;
     }
 
+    /**
+     * Submits a job for the tenant. Emits the new or original job; errors with an {@link ApiException} (429) when
+     * the tenant is at its monthly cap or admission control sheds load.
+     */
     public Mono<Submission> submit(Tenant tenant, JobSpec submitted, Surface surface) {
         String key = submitted.idempotentKey() != null ? submitted.idempotentKey()
                 : IdempotencyKeys.hashKey(tenant.id(), submitted);
@@ -72,53 +82,79 @@ public class JobSubmissions {
         String jobId = ids.next();
         long now = clock.millis();
         JobRecord job = new JobRecord(jobId, tenant.id(), surface, JobState.QUEUED, spec, key, now, now, 0, null, null, null);
-        String claimKey = keys.idempotency(tenant.id(), ApiKeys.sha256Hex(key));
+        Attempt attempt = new Attempt(tenant, job, keys.idempotency(tenant.id(), ApiKeys.sha256Hex(key)),
+                usage.currentPeriod(), admission.decide());
         return jobs.create(job)
-                .then(Mono.defer(() -> claim(claimKey, job, MAX_CLAIM_ATTEMPTS)))
+                .then(Mono.defer(() -> claim(attempt, "", MAX_CLAIM_ATTEMPTS)))
                 .flatMap(submission -> submission.duplicate()
                         ? discard(job).thenReturn(submission)
                         : Mono.just(submission));
     }
 
-    /** Claims the key for {@code job} (already stored), or finds the job that owns it. */
-    private Mono<Submission> claim(String claimKey, JobRecord job, int attemptsLeft) {
+    /** One submission on its way in: what the acceptance script needs, decided once up front. */
+    private record Attempt(Tenant tenant, JobRecord job, String claimKey, UsagePeriod period,
+                           AdmissionDecision admission) {
+    }
+
+    /** Lets the job in (key claimed, job counted), or finds the job that owns its key, or refuses it. */
+    private Mono<Submission> claim(Attempt attempt, String staleOwner, int attemptsLeft) {
+        JobRecord job = attempt.job();
         if (attemptsLeft <= 0) {
-            return discard(job).then(Mono.error(new IllegalStateException("idempotency key contention: " + claimKey)));
+            return discard(job).then(Mono.error(new IllegalStateException("idempotency key contention")));
         }
-        var claim = redis.<String>getBucket(claimKey, StringCodec.INSTANCE);
-        return claim.setIfAbsent(job.id(), retention.queued())
-                .flatMap(claimed -> claimed
-                        ? accept(job)
-                        : claim.get()
-                                .flatMap(existing -> jobs.find(existing)
-                                        .map(original -> new Submission(original, true))
-                                        // The key outlived its job (or a crash left it dangling): take it over, unless
-                                        // a concurrent repeat did so first.
-                                        .switchIfEmpty(Mono.defer(() -> takeOver(claimKey, existing, job.id())
-                                                .flatMap(won -> won ? accept(job)
-                                                        : claim(claimKey, job, attemptsLeft - 1)))))
-                                // The key expired between SET NX and GET: start over.
-                                .switchIfEmpty(Mono.defer(() -> claim(claimKey, job, attemptsLeft - 1))));
+        return acceptance.run(attempt.claimKey(), usage.counterKey(job.tenantId(), attempt.period()), job.id(),
+                        retention.queued(), attempt.tenant().tier().cap(), usage.counterTtl(attempt.period()),
+                        attempt.admission().admitted(), staleOwner)
+                .flatMap(result -> switch (result.outcome()) {
+                    case ACCEPTED -> accept(job);
+                    case DUPLICATE -> jobs.find(result.owner())
+                            .map(original -> new Submission(original, true))
+                            // The key outlived its job (or a crash left it dangling): take it over, unless a
+                            // concurrent repeat does so first.
+                            .switchIfEmpty(Mono.defer(() -> claim(attempt, result.owner(), attemptsLeft - 1)));
+                    case AT_CAP -> discard(job).then(Mono.error(capReached(attempt)));
+                    case SHED -> discard(job).then(Mono.error(shed(attempt.admission())));
+                });
     }
 
-    /** Points the key at {@code jobId} only if it still names the dangling {@code stale} job. */
-    private Mono<Boolean> takeOver(String claimKey, String stale, String jobId) {
-        return redis.getScript(StringCodec.INSTANCE)
-                .<Long>eval(RScript.Mode.READ_WRITE, TAKE_OVER, RScript.ReturnType.LONG, List.of(claimKey),
-                        stale, jobId, Long.toString(retention.queued().toMillis()))
-                .map(result -> Long.valueOf(1L).equals(result));
+    private ApiException capReached(Attempt attempt) {
+        long now = clock.millis();
+        UsagePeriod period = attempt.period();
+        long cap = attempt.tenant().tier().cap();
+        return ApiException.tooManyRequests(
+                "monthly request cap reached: " + cap + " requests on the " + attempt.tenant().tier().wire()
+                        + " tier; submissions resume at the start of next month (UTC) or after an upgrade",
+                period.secondsUntilEnd(now), period.endMillis(),
+                Map.of("limit_reason", "plan_cap", "limit", cap, "current", cap, "period", period.id()));
     }
 
-    /** Removes the record written for a submission that turned out to be a repeat (it was never queued). */
+    private ApiException shed(AdmissionDecision decision) {
+        long seconds = admission.refused();
+        return ApiException.tooManyRequests(decision.message(), seconds, clock.millis() + seconds * 1000,
+                Map.of("limit_reason", decision.reason(), "limit", decision.limit(), "current", decision.current()));
+    }
+
+    /** Removes the record written for a submission that was a repeat or was refused (it was never queued). */
     private Mono<Void> discard(JobRecord job) {
         return redis.getKeys().delete(keys.job(job.id())).then();
     }
 
-    /** Queues a job whose record is stored and whose key it now owns. */
+    /** Queues a job whose record is stored, whose key it now owns and which has been counted. */
     private Mono<Submission> accept(JobRecord job) {
+        admission.admitted();
         return queue.enqueueNew(job)
-                .doOnSuccess(id -> log.info("job accepted job_id={} tenant={} destination_url_host={}", job.id(),
-                        job.tenantId(), java.net.URI.create(job.spec().url()).getHost()))
-                .thenReturn(new Submission(job, false));
+                // enqueueNew always emits ("" or a refusal); completing empty means no plan was made and nothing
+                // was queued. Say so loudly instead of hiding it: the job would wait until its record expires.
+                .switchIfEmpty(Mono.fromSupplier(() -> {
+                    log.error("job stored but not queued (the queue made no plan) job_id={} tenant={}", job.id(),
+                            job.tenantId());
+                    return "";
+                }))
+                .map(refusal -> {
+                    log.info("job accepted job_id={} tenant={} destination_url_host={}{}", job.id(), job.tenantId(),
+                            java.net.URI.create(job.spec().url()).getHost(),
+                            refusal.isEmpty() ? "" : " failed_at_once=\"" + refusal + "\"");
+                    return new Submission(job, false, refusal.isEmpty() ? null : refusal);
+                });
     }
 }

@@ -120,8 +120,20 @@ public class CoreAutoConfiguration {
     }
 
     @Bean
-    TenantStore tenantStore(RedissonReactiveClient redis, RedisKeys keys, Clock clock) {
-        return new TenantStore(redis, keys, clock);
+    io.ezthrottle.core.tenant.ApiKeyStore apiKeyStore(RedissonReactiveClient redis, RedisKeys keys, ApiKeys apiKeys,
+                                                      Clock clock) {
+        return new io.ezthrottle.core.tenant.ApiKeyStore(redis, keys, apiKeys, clock);
+    }
+
+    @Bean
+    TenantStore tenantStore(RedissonReactiveClient redis, RedisKeys keys,
+                            io.ezthrottle.core.tenant.ApiKeyStore apiKeyStore, Clock clock) {
+        return new TenantStore(redis, keys, apiKeyStore, clock);
+    }
+
+    @Bean
+    io.ezthrottle.core.usage.UsageMeter usageMeter(RedissonReactiveClient redis, RedisKeys keys, Clock clock) {
+        return new io.ezthrottle.core.usage.UsageMeter(redis, keys, clock);
     }
 
     @Bean

@@ -37,28 +37,42 @@ public final class DeliveryStore {
      * entry read twice).
      */
     public Mono<List<PendingAttempt>> plan(DeliveryPlan plan, Duration lease, Duration ttl) {
-        List<Object> args = new ArrayList<>(List.of(plan.jobId(), ms(lease), ms(ttl), plan.tenantId(),
-                plan.surface().name(), plan.body(), Integer.toString(plan.votesNeeded()), Long.toString(plan.voters()),
-                Integer.toString(plan.targets().size())));
-        for (DeliveryPlan.Target t : plan.targets()) {
-            args.add(t.url());
-            args.add(t.vote() ? "1" : "0");
+        return planAll(DeliveryShards.of(plan.jobId()), List.of(plan), lease, ttl).map(all -> all.get(0));
+    }
+
+    /** {@link #plan} for several jobs of one shard in one call; one list of attempts per plan, in order. */
+    public Mono<List<List<PendingAttempt>>> planAll(int shard, List<DeliveryPlan> plans, Duration lease, Duration ttl) {
+        List<Object> keyList = new ArrayList<>(List.of(keys.deliveryDue(shard)));
+        List<Object> args = new ArrayList<>(List.of(ms(lease), ms(ttl)));
+        for (DeliveryPlan plan : plans) {
+            if (DeliveryShards.of(plan.jobId()) != shard) {
+                throw new IllegalArgumentException("job " + plan.jobId() + " is not in shard " + shard);
+            }
+            keyList.add(keys.delivery(shard, plan.jobId()));
+            args.addAll(List.of(plan.jobId(), plan.tenantId(), plan.surface().name(), plan.body(),
+                    Integer.toString(plan.votesNeeded()), Long.toString(plan.voters()), Integer.toString(plan.targets().size())));
+            for (DeliveryPlan.Target t : plan.targets()) {
+                args.add(t.url());
+                args.add(t.vote() ? "1" : "0");
+            }
         }
-        int shard = DeliveryShards.of(plan.jobId());
-        return this.<List<Object>>run(DeliveryScripts.PLAN, RScript.ReturnType.LIST,
-                        List.of(keys.delivery(shard, plan.jobId()), keys.deliveryDue(shard)), args)
+        return this.<List<Object>>run(DeliveryScripts.PLAN, RScript.ReturnType.LIST, keyList, args)
                 .map(out -> {
-                    if (out.isEmpty()) {
-                        return List.<PendingAttempt>of();
-                    }
                     long now = Long.parseLong(out.get(0).toString());
-                    List<PendingAttempt> attempts = new ArrayList<>();
-                    for (int i = 0; i < plan.targets().size(); i++) {
-                        DeliveryPlan.Target t = plan.targets().get(i);
-                        attempts.add(new PendingAttempt(new AttemptRef(plan.jobId(), i), plan.tenantId(), plan.surface(),
-                                plan.body(), t.url(), t.vote(), 0, now));
+                    List<List<PendingAttempt>> result = new ArrayList<>();
+                    int at = 1;
+                    for (DeliveryPlan plan : plans) {
+                        int count = Integer.parseInt(out.get(at).toString());
+                        at += 1 + count;
+                        List<PendingAttempt> attempts = new ArrayList<>();
+                        for (int i = 0; i < count; i++) {
+                            DeliveryPlan.Target t = plan.targets().get(i);
+                            attempts.add(new PendingAttempt(new AttemptRef(plan.jobId(), i), plan.tenantId(), plan.surface(),
+                                    plan.body(), t.url(), t.vote(), 0, now));
+                        }
+                        result.add(attempts);
                     }
-                    return attempts;
+                    return result;
                 });
     }
 
@@ -114,24 +128,51 @@ public final class DeliveryStore {
 
     /** A 2xx: the webhook is delivered; may meet the quorum. */
     public Mono<RecordResult> delivered(AttemptRef ref, int status, Lifetimes lifetimes) {
-        return record(ref, "delivered", Duration.ZERO, status, "", "", lifetimes);
+        return record(Outcome.delivered(ref, status), lifetimes);
     }
 
     /** A failed attempt with another one scheduled after {@code delay}. */
     public Mono<RecordResult> retry(AttemptRef ref, int status, String error, Duration delay, Lifetimes lifetimes) {
-        return record(ref, "retry", delay, status, error, "", lifetimes);
+        return record(Outcome.retry(ref, status, error, delay), lifetimes);
     }
 
     /** The last failed attempt: the webhook is dead-lettered under {@code deadLetterId}; may fail the quorum. */
     public Mono<RecordResult> dead(AttemptRef ref, int status, String error, String deadLetterId, Lifetimes lifetimes) {
-        return record(ref, "dead", Duration.ZERO, status, error, deadLetterId, lifetimes);
+        return record(Outcome.dead(ref, status, error, deadLetterId), lifetimes);
+    }
+
+    public Mono<RecordResult> record(Outcome outcome, Lifetimes lifetimes) {
+        return recordAll(outcome.ref().shard(), List.of(outcome), lifetimes).map(all -> all.get(0));
+    }
+
+    /** Records outcomes of attempts of one shard in one call; one result per outcome, in order. */
+    public Mono<List<RecordResult>> recordAll(int shard, List<Outcome> outcomes, Lifetimes lifetimes) {
+        List<Object> keyList = new ArrayList<>(List.of(keys.deliveryDue(shard)));
+        List<Object> args = new ArrayList<>(List.of(ms(lifetimes.active()), ms(lifetimes.finished())));
+        for (Outcome o : outcomes) {
+            if (o.ref().shard() != shard) {
+                throw new IllegalArgumentException("job " + o.ref().jobId() + " is not in shard " + shard);
+            }
+            keyList.add(keys.delivery(shard, o.ref().jobId()));
+            args.addAll(List.of(o.ref().jobId(), Integer.toString(o.ref().index()), o.kind(), ms(o.delay()),
+                    Integer.toString(o.status()), o.error() == null ? "" : o.error(),
+                    o.deadLetterId() == null ? "" : o.deadLetterId()));
+        }
+        return this.<List<Object>>run(DeliveryScripts.RECORD, RScript.ReturnType.LIST, keyList, args)
+                .map(out -> {
+                    List<RecordResult> results = new ArrayList<>();
+                    for (int i = 0; i + 1 < out.size(); i += 2) {
+                        results.add(new RecordResult(out.get(i).toString(), DeliveryStatus.fromWire(String.valueOf(out.get(i + 1)))));
+                    }
+                    return results;
+                });
     }
 
     /** Schedules a dead-lettered webhook again, due now, with a fresh attempt count and horizon. */
     public Mono<DeliveryStatus> replay(DeadLetter letter, Duration ttl) {
         int shard = DeliveryShards.of(letter.jobId());
         return this.<String>run(DeliveryScripts.REPLAY, RScript.ReturnType.STRING,
-                        List.of(keys.delivery(shard, letter.jobId()), keys.deliveryDue(shard)),
+                        List.of(keys.deliveryDue(shard), keys.delivery(shard, letter.jobId())),
                         List.of(letter.jobId(), Integer.toString(letter.index()), letter.tenantId(),
                                 letter.surface().name(), letter.body(), letter.url(), letter.vote() ? "1" : "0",
                                 letter.id(), ms(ttl)))
@@ -149,17 +190,6 @@ public final class DeliveryStore {
     /** Attempts scheduled (due or not) in one shard: the backlog an operator watches. */
     public Mono<Integer> scheduled(int shard) {
         return redis.getScoredSortedSet(keys.deliveryDue(shard), StringCodec.INSTANCE).size();
-    }
-
-    private Mono<RecordResult> record(AttemptRef ref, String outcome, Duration delay, int status, String error,
-                                      String deadLetterId, Lifetimes lifetimes) {
-        int shard = ref.shard();
-        return this.<List<Object>>run(DeliveryScripts.RECORD, RScript.ReturnType.LIST,
-                        List.of(keys.delivery(shard, ref.jobId()), keys.deliveryDue(shard)),
-                        List.of(ref.jobId(), Integer.toString(ref.index()), outcome, ms(delay), Integer.toString(status),
-                                error == null ? "" : error, deadLetterId, ms(lifetimes.active()), ms(lifetimes.finished())))
-                .map(out -> new RecordResult(out.get(0).toString(),
-                        DeliveryStatus.fromWire(out.size() > 1 ? String.valueOf(out.get(1)) : "")));
     }
 
     private Mono<Void> forget(AttemptRef ref) {
@@ -218,6 +248,31 @@ public final class DeliveryStore {
      * @param finished after the last webhook settled (for status queries)
      */
     public record Lifetimes(Duration active, Duration finished) {
+    }
+
+    /**
+     * The outcome of one attempt, to be recorded.
+     *
+     * @param ref          which webhook
+     * @param kind         {@code delivered}, {@code retry} or {@code dead}
+     * @param delay        for a retry: wait before the next attempt
+     * @param status       HTTP status of the attempt, 0 when there was no HTTP answer
+     * @param error        why it failed, or null
+     * @param deadLetterId for {@code dead}: the letter written for it
+     */
+    public record Outcome(AttemptRef ref, String kind, Duration delay, int status, String error, String deadLetterId) {
+
+        public static Outcome delivered(AttemptRef ref, int status) {
+            return new Outcome(ref, "delivered", Duration.ZERO, status, null, null);
+        }
+
+        public static Outcome retry(AttemptRef ref, int status, String error, Duration delay) {
+            return new Outcome(ref, "retry", delay, status, error, null);
+        }
+
+        public static Outcome dead(AttemptRef ref, int status, String error, String deadLetterId) {
+            return new Outcome(ref, "dead", Duration.ZERO, status, error, deadLetterId);
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.ezthrottle.core.egress;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /** An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code fc00::/7}, or a bare address). */
 public final class Cidr {
@@ -24,12 +23,9 @@ public final class Cidr {
         if (!IpLiterals.isLiteral(addr)) {
             throw new IllegalArgumentException("not an IP network: " + text);
         }
-        byte[] bytes;
-        try {
-            bytes = InetAddress.getByName(addr).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP network: " + text, e);
-        }
+        byte[] bytes = IpLiterals.parse(addr)
+                .orElseThrow(() -> new IllegalArgumentException("not an IP network: " + text))
+                .getAddress();
         int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(t.substring(slash + 1));
         if (prefix < 0 || prefix > bytes.length * 8) {
             throw new IllegalArgumentException("bad prefix length in " + text);

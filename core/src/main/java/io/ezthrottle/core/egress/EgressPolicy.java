@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides which addresses outbound calls (upstream requests and webhooks) may reach. By default loopback,
@@ -24,8 +25,13 @@ public final class EgressPolicy {
             Cidr.parse("127.0.0.0/8"), Cidr.parse("169.254.0.0/16"), Cidr.parse("172.16.0.0/12"),
             Cidr.parse("192.0.0.0/24"), Cidr.parse("192.168.0.0/16"), Cidr.parse("198.18.0.0/15"),
             Cidr.parse("224.0.0.0/4"), Cidr.parse("240.0.0.0/4"),
-            Cidr.parse("::/128"), Cidr.parse("::1/128"), Cidr.parse("fc00::/7"), Cidr.parse("fe80::/10"),
+            // ::/96 also covers the deprecated IPv4-compatible form ::a.b.c.d (e.g. ::127.0.0.1)
+            Cidr.parse("::/96"), Cidr.parse("::1/128"), Cidr.parse("fc00::/7"), Cidr.parse("fe80::/10"),
             Cidr.parse("ff00::/8"), Cidr.parse("64:ff9b::/96"));
+
+    /** Names that reach the metadata service from inside a cloud VM without any DNS trickery. */
+    private static final Set<String> METADATA_NAMES = Set.of("metadata", "metadata.google.internal", "metadata.goog",
+            "instance-data", "instance-data.ec2.internal", "metadata.azure.internal");
 
     private final List<Cidr> allowedNetworks = new ArrayList<>();
     private final List<String> allowedHosts = new ArrayList<>();
@@ -48,7 +54,7 @@ public final class EgressPolicy {
 
     /** Whether the host name itself is allow-listed (then any address it resolves to is allowed). */
     public boolean hostAllowed(String host) {
-        String h = IpLiterals.unbracket(host).toLowerCase(Locale.ROOT);
+        String h = IpLiterals.normalise(host);
         for (String allowed : allowedHosts) {
             if (allowed.equals(h) || (allowed.startsWith("*.") && h.endsWith(allowed.substring(1)))) {
                 return true;
@@ -83,28 +89,31 @@ public final class EgressPolicy {
     }
 
     /**
-     * The refusal known without DNS: for IP literals and {@code localhost}. Names are checked again after
-     * resolution, at connect time, by {@link GuardedAddressResolverGroup}.
+     * The refusal known without DNS: for IP literals in any spelling, {@code localhost} and well-known cloud metadata
+     * names. Other names are checked again after resolution, at connect time, by {@link GuardedAddressResolverGroup};
+     * resolving here would only be a hint (the answer may change before dispatch) and would make submissions wait on
+     * DNS.
      */
     public Optional<String> literalRefusal(String host) {
-        if (host == null) {
+        if (host == null || host.isBlank()) {
             return Optional.of("egress refused: no host");
         }
-        String h = IpLiterals.unbracket(host).toLowerCase(Locale.ROOT);
+        String h = IpLiterals.normalise(host);
         if (hostAllowed(h)) {
             return Optional.empty();
         }
         if (h.equals("localhost") || h.endsWith(".localhost")) {
             return refusal(h, InetAddress.getLoopbackAddress());
         }
+        if (METADATA_NAMES.contains(h)) {
+            return Optional.of("egress to " + h + " refused: cloud metadata address");
+        }
         if (!IpLiterals.isLiteral(h)) {
             return Optional.empty();
         }
-        try {
-            return refusal(h, InetAddress.getByName(h));
-        } catch (UnknownHostException e) {
-            return Optional.of("egress to " + host + " refused: not a valid address");
-        }
+        return IpLiterals.parse(h)
+                .map(address -> refusal(h, address))
+                .orElseGet(() -> Optional.of("egress to " + host + " refused: not a valid address"));
     }
 
     private static InetAddress unmapped(InetAddress address) {

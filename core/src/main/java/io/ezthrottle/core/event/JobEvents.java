@@ -1,10 +1,10 @@
 package io.ezthrottle.core.event;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.ezthrottle.core.redis.RedisKeys;
 import org.redisson.api.RTopicReactive;
@@ -34,10 +34,17 @@ public final class JobEvents {
 
     private final RTopicReactive topic;
     private final Map<String, Set<FluxSink<JobSignal>>> listeners = new ConcurrentHashMap<>();
-    private final AtomicBoolean subscribed = new AtomicBoolean();
+    /**
+     * The channel subscription, made once per replica on first use and then kept (Redisson resubscribes after
+     * reconnects). A failed attempt is not remembered, so the next caller tries again.
+     */
+    private final Mono<Integer> subscription;
 
     public JobEvents(RedissonReactiveClient redis, RedisKeys keys) {
         this.topic = redis.getTopic(keys.jobEvents(), StringCodec.INSTANCE);
+        this.subscription = Mono.defer(() -> topic.addListener(String.class, (channel, message) -> route(JobSignal.decode(message))))
+                .doOnError(e -> log.warn("cannot subscribe to job events (streams fall back to polling): {}", e.toString()))
+                .cache(id -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
     }
 
     /** A worker started the upstream request of this job (its record already says so). */
@@ -56,17 +63,25 @@ public final class JobEvents {
     }
 
     /**
+     * Completes once this replica listens on the channel (at once after the first time), so signals published from
+     * then on reach {@link #signals} subscribers. Errors when Redis cannot be reached; callers may go on without.
+     */
+    public Mono<Void> ready() {
+        return subscription.then();
+    }
+
+    /**
      * Signals for one job from now on, from every replica. Hot: nothing is replayed, so a caller subscribes first
-     * and reads the job record afterwards. Cancelling the subscription releases it.
+     * (after {@link #ready()}) and reads the job record afterwards. The listener is registered synchronously on
+     * subscription; cancelling the subscription releases it.
      */
     public Flux<JobSignal> signals(String jobId) {
-        return Flux.<JobSignal>create(sink -> {
+        return Flux.create(sink -> {
             listeners.computeIfAbsent(jobId, id -> new CopyOnWriteArraySet<>()).add(sink);
             sink.onDispose(() -> listeners.computeIfPresent(jobId, (id, sinks) -> {
                 sinks.remove(sink);
                 return sinks.isEmpty() ? null : sinks;
             }));
-            ensureSubscribed();
         });
     }
 
@@ -82,18 +97,6 @@ public final class JobEvents {
                     return Mono.empty();
                 })
                 .then();
-    }
-
-    /** Subscribes the channel once per replica, on the first local listener; Redisson resubscribes after reconnects. */
-    private void ensureSubscribed() {
-        if (subscribed.compareAndSet(false, true)) {
-            topic.addListener(String.class, (channel, message) -> route(JobSignal.decode(message)))
-                    .doOnError(e -> {
-                        subscribed.set(false);
-                        log.warn("cannot subscribe to job events (streams fall back to polling): {}", e.toString());
-                    })
-                    .subscribe(id -> { }, e -> { });
-        }
     }
 
     private void route(JobSignal signal) {

@@ -85,14 +85,18 @@ public final class AttemptLedger {
               return 'lost'
             end
             redis.call('HSET', KEYS[1], 'a:' .. ARGV[1], 'done', 'state', 'completed', 'updated_at', ARGV[3], 'won_attempt', ARGV[1])
+            -- a completed job carries no failure reason left behind by an earlier failed stage or attempt
+            redis.call('HDEL', KEYS[1], 'error')
             for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return 'won'
             """;
 
     /**
-     * ARGV: attempt, mark (failed|rerouted|done), ttlMs, now, then field/value pairs. Ends one attempt; when no attempt is
-     * still active the job fails ('failed'), else it waits for the others ('waiting').
+     * ARGV: attempt, mark (failed|rerouted|done), failed ttlMs, now, completed ttlMs, then field/value pairs. Ends one
+     * attempt; when no attempt is still active the job ends ('completed' if any attempt was done, else 'failed'),
+     * otherwise it waits for the others ('waiting'). Once an attempt is done (fanout), the outcome it recorded
+     * (response, status_code) is what the job reports: later attempts do not overwrite it.
      */
     private static final String END_ATTEMPT = ACTIVE_STATES + """
             local state = redis.call('HGET', KEYS[1], 'state')
@@ -101,14 +105,25 @@ public final class AttemptLedger {
               redis.call('HSET', KEYS[1], 'a:' .. ARGV[1], ARGV[2])
               return 'terminal'
             end
+            local before = redis.call('HGETALL', KEYS[1])
+            local settled = false
+            for i = 1, #before, 2 do
+              if string.sub(before[i], 1, 2) == 'a:' and before[i + 1] == 'done' then settled = true end
+            end
             redis.call('HSET', KEYS[1], 'a:' .. ARGV[1], ARGV[2], 'updated_at', ARGV[4])
-            for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            for i = 6, #ARGV, 2 do
+              local f = ARGV[i]
+              if not (settled and (f == 'response' or f == 'status_code' or f == 'error')) then
+                redis.call('HSET', KEYS[1], f, ARGV[i + 1])
+              end
+            end
             local h = redis.call('HGETALL', KEYS[1])
             if active(h) then return 'waiting' end
             for i = 1, #h, 2 do
               if string.sub(h[i], 1, 2) == 'a:' and h[i + 1] == 'done' then
                 redis.call('HSET', KEYS[1], 'state', 'completed')
-                redis.call('PEXPIRE', KEYS[1], ARGV[3])
+                redis.call('HDEL', KEYS[1], 'error')
+                redis.call('PEXPIRE', KEYS[1], ARGV[5])
                 return 'completed'
               end
             end
@@ -187,7 +202,8 @@ public final class AttemptLedger {
      */
     public Mono<End> endAttempt(QueueEntry entry, String mark, Map<String, String> fields) {
         List<Object> args = new ArrayList<>(List.of(entry.attempt().toString(), mark,
-                Long.toString(retention.failed().toMillis()), Long.toString(clock.millis())));
+                Long.toString(retention.failed().toMillis()), Long.toString(clock.millis()),
+                Long.toString(retention.completed().toMillis())));
         fields.forEach((k, v) -> {
             args.add(k);
             args.add(v);

@@ -28,6 +28,8 @@ public final class JobQueue {
     /** Timer member kinds in the delayed set besides queue entries. */
     public static final String TIMEOUT_FALLBACK = "T";
     public static final String FAILURE_DEADLINE = "F";
+    /** Spawn the on_failure follow-up of a job that failed before any worker saw it (strict region unavailable). */
+    public static final String SPAWN_ON_FAILURE = "S";
 
     private static final String TAKE_DUE = """
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -144,9 +146,12 @@ public final class JobQueue {
                 : schedule(FAILURE_DEADLINE + "|" + job.id(), job.createdAt() + spec.onFailureTimeoutMs());
         return plan(spec, 0).flatMap(plan -> {
             if (plan.refusal() != null) {
+                // Workers spawn follow-up jobs; a due timer hands them this job's on_failure.
+                Mono<Void> followUp = spec.onFailure() == null ? Mono.empty()
+                        : Mono.defer(() -> schedule(SPAWN_ON_FAILURE + "|" + job.id(), clock.millis()));
                 return ledger.failJob(job.id(), Map.of("error", plan.refusal()))
                         .filter(Boolean::booleanValue)
-                        .flatMap(ended -> streams.publishResult(job.id()))
+                        .flatMap(ended -> streams.publishResult(job.id()).then(followUp))
                         .thenReturn(plan.refusal());
             }
             return Flux.fromIterable(plan.attempts())

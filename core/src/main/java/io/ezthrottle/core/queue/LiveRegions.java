@@ -37,7 +37,9 @@ public final class LiveRegions {
     public Mono<Set<String>> liveWorkers() {
         return redis.<String>getScoredSortedSet(keys.workers(), StringCodec.INSTANCE)
                 .valueRange(clock.millis(), false, Double.POSITIVE_INFINITY, true)
-                .map(c -> Set.copyOf(c));
+                .map(c -> Set.<String>copyOf(c))
+                // Redisson completes empty (not with an empty collection) when nothing matches.
+                .defaultIfEmpty(Set.of());
     }
 
     /** Refreshes this worker's heartbeat until {@code now + ttlMs}. */

@@ -149,6 +149,19 @@ public final class RedisKeys {
         return prefix + ":events:jobs";
     }
 
+    /** Hash of a tenant's API keys: SHA-256 of the key → {@code <prefix>|<created at>|<label>}. */
+    public String tenantApiKeys(String tenantId) {
+        return prefix + ":tenant:{" + tenantId + "}:keys";
+    }
+
+    /**
+     * Counter of a tenant's accepted jobs in one calendar month ({@code period} = {@code 2026-11}, UTC). It shares
+     * the tenant's hash tag with {@link #idempotency} so one script can claim a key and count the job together.
+     */
+    public String usage(String tenantId, String period) {
+        return prefix + ":usage:{" + tenantId + "}:" + period;
+    }
+
     public String prefix() {
         return prefix;
     }

@@ -21,6 +21,48 @@ class EgressPolicyTests {
     }
 
     @Test
+    void refusesEveryOtherSpellingOfLoopbackAndPrivateAddresses() {
+        // inet_aton forms curl, browsers and libc accept: short, decimal, octal, hex, mixed
+        for (String host : List.of("127.1", "127.0.1", "2130706433", "0x7f000001", "0x7f.0.0.1", "0177.0.0.1",
+                "0177.1", "017700000001", "0x7F.1", "10.1", "167772161", "0xa9fea9fe", "0251.0376.0251.0376",
+                "0", "0.0.0.0.", "127.0.0.1.", "localhost.", "LocalHost", "a.b.localhost", "[0:0:0:0:0:0:0:1]",
+                "::ffff:7f00:1", "[::ffff:169.254.169.254]", "::127.0.0.1", "[fe80::1%25eth0]", "fe80::1%eth0",
+                "64:ff9b::7f00:1", "ff02::1")) {
+            assertThat(strict.literalRefusal(host)).as(host).isPresent();
+        }
+    }
+
+    @Test
+    void numericHostsThatAreNoAddressAreRefusedRatherThanResolved() {
+        // a host whose last label is a number is an IPv4 address or invalid (WHATWG); never hand it to DNS
+        for (String host : List.of("1.2.3.4.5", "256.1.1.1", "1.2.3.256", "0x1ffffffff", "4294967296",
+                "example.com.1", "09.1.1.1", "::g", "1:2:3:4:5:6:7:8:9")) {
+            assertThat(strict.literalRefusal(host)).as(host)
+                    .hasValueSatisfying(reason -> assertThat(reason).contains("refused"));
+        }
+    }
+
+    @Test
+    void cloudMetadataNamesAreRefusedWithoutDns() {
+        for (String host : List.of("metadata.google.internal", "METADATA.GOOGLE.INTERNAL.", "metadata",
+                "instance-data", "metadata.azure.internal")) {
+            assertThat(strict.literalRefusal(host)).as(host)
+                    .hasValueSatisfying(reason -> assertThat(reason).contains("metadata"));
+        }
+        assertThat(new EgressPolicy(List.of("metadata.google.internal")).literalRefusal("metadata.google.internal"))
+                .isEmpty();
+    }
+
+    @Test
+    void publicAddressesInOddSpellingsAreAllowed() {
+        // 93.184.216.34 as one decimal number and in hex: public, so allowed like the dotted quad
+        for (String host : List.of("1572395042", "0x5db8d822", "93.184.216.34.", "8.8.8.8", "[2606:4700::1111]",
+                "api.example.com.", "1e100.net", "123.example.com")) {
+            assertThat(strict.literalRefusal(host)).as(host).isEmpty();
+        }
+    }
+
+    @Test
     void metadataAddressRefusalSaysMetadata() {
         assertThat(strict.literalRefusal("169.254.169.254")).hasValueSatisfying(
                 reason -> assertThat(reason).containsIgnoringCase("metadata"));
@@ -70,6 +112,14 @@ class EgressPolicyTests {
         assertThat(policy.literalRefusal("127.0.0.1")).isEmpty();
         assertThat(policy.literalRefusal("127.0.0.2")).isPresent();
         assertThat(policy.literalRefusal("10.0.0.1")).isPresent();
+    }
+
+    @Test
+    void allowListCidrAppliesToEverySpellingOfTheAddress() {
+        EgressPolicy policy = new EgressPolicy(List.of("127.0.0.1/32"));
+        assertThat(policy.literalRefusal("2130706433")).isEmpty();
+        assertThat(policy.literalRefusal("127.1")).isEmpty();
+        assertThat(policy.literalRefusal("127.2")).isPresent();
     }
 
     @Test
