@@ -173,6 +173,25 @@ public class CoreAutoConfiguration {
         return new PacingDefaults(p.defaultRps(), p.floorRps(), p.defaultMaxConcurrent());
     }
 
+    /**
+     * Each reactive service gets event loops of its own: with Reactor Netty's global resources, closing one service
+     * (the launcher runs several in one JVM) would shut down the loops of all the others.
+     */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(
+            name = "org.springframework.http.client.ReactorResourceFactory")
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication(
+            type = org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type.REACTIVE)
+    static class OwnEventLoopsConfiguration {
+        @Bean
+        @ConditionalOnMissingBean
+        org.springframework.http.client.ReactorResourceFactory reactorResourceFactory() {
+            var factory = new org.springframework.http.client.ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
+    }
+
     /** Registered only where Actuator's health support is present. */
     @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(

@@ -43,7 +43,9 @@ class RegionExecutionIntegrationTests {
 
     @BeforeAll
     void start() {
-        platform = new TestPlatform(List.of(new String[] {"--ezthrottle.region=iad"}, new String[] {"--ezthrottle.region=lax"}));
+        // A long heartbeat lifetime keeps both regions live even when a loaded CI machine starves the JVM.
+        platform = new TestPlatform(List.of(new String[] {"--ezthrottle.region=iad"}, new String[] {"--ezthrottle.region=lax"}),
+                "--ezthrottle.worker.heartbeat-ttl=30s");
         LiveRegions live = Scenarios.bean(platform, LiveRegions.class);
         Await.until(() -> live.regions().block(Duration.ofSeconds(5)).containsAll(Set.of("iad", "lax")),
                 Duration.ofSeconds(10), () -> "both regions live");

@@ -40,6 +40,8 @@ public class DestinationLanes {
 
     private static final Logger log = LoggerFactory.getLogger(DestinationLanes.class);
     private static final Duration IDLE_LANE = Duration.ofSeconds(60);
+    /** Jobs of one account a full lane still takes (account-queue mode). */
+    private static final int ACCOUNT_SHARE = 4;
 
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final LimitsCache limits;
@@ -150,7 +152,12 @@ public class DestinationLanes {
                 return Offer.CLOSED;
             }
             if (size >= properties.laneCapacity()) {
-                return Offer.FULL;
+                // A full lane still takes a few jobs of an account that has fewer queued here, so in account-queue
+                // mode one account's flood cannot keep another account's jobs parked behind it.
+                ArrayDeque<PendingJob> own = queues.get(job.account());
+                if ("shared".equals(job.account()) || (own != null && own.size() >= ACCOUNT_SHARE)) {
+                    return Offer.FULL;
+                }
             }
             queues.computeIfAbsent(job.account(), a -> {
                 turn.add(a);
@@ -265,8 +272,11 @@ public class DestinationLanes {
                 pulling = true;
             }
             int room = Math.max(1, properties.laneCapacity() - size());
-            Flux.fromIterable(List.copyOf(overflowKeys))
-                    .concatMap(key -> overflow.pull(key, room).flatMap(entries -> {
+            List<String> keys = List.copyOf(overflowKeys);
+            // Every account queue's backlog gets its share of the room, not whichever key comes first.
+            int share = Math.max(1, room / Math.max(1, keys.size()));
+            Flux.fromIterable(keys)
+                    .concatMap(key -> overflow.pull(key, share).flatMap(entries -> {
                         if (entries.isEmpty()) {
                             overflowKeys.remove(key);
                             return overflow.forgetIfEmpty(key);

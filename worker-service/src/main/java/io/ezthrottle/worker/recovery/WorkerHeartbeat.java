@@ -38,7 +38,10 @@ public class WorkerHeartbeat implements SmartLifecycle {
         long ttl = properties.heartbeatTtl().toMillis();
         // The first beat happens before the worker reads anything, so it is never mistaken for a dead consumer.
         liveRegions.beat(identity.region(), identity.consumer(), ttl).block(Duration.ofSeconds(30));
+        // A beat slower than the period (loaded host, slow Redis) skips ticks instead of ending the heartbeat with an
+        // OverflowException: a stopped heartbeat makes the worker look dead while it still runs its attempts.
         beating = Flux.interval(Duration.ofMillis(Math.max(100, ttl / 4)))
+                .onBackpressureDrop()
                 .concatMap(t -> liveRegions.beat(identity.region(), identity.consumer(), ttl)
                         .onErrorResume(e -> {
                             log.warn("heartbeat failed: {}", e.toString());
