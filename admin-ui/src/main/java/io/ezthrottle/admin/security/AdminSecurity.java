@@ -1,22 +1,37 @@
 package io.ezthrottle.admin.security;
 
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import io.ezthrottle.admin.AdminProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.Customizer;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
-/** Form login for everything but health probes; CSRF on (Spring Security's default). */
+/**
+ * Who may do what in the console.
+ * <ul>
+ *   <li>Form login; passwords are BCrypt hashes; sessions end after {@code server.servlet.session.timeout}.</li>
+ *   <li>CSRF protection on (Spring Security's default): every POST needs the session's token, which every form of
+ *       the console carries; a request without it gets 403.</li>
+ *   <li>Reads (GET, HEAD) need any logged-in user; everything else needs {@link ConsoleRoles#ADMIN}, except logging
+ *       out. The rule is by method rather than per page, so a viewer can never reach a write that someone forgot
+ *       to protect.</li>
+ *   <li>Health probes and the Prometheus scrape are open: the kubelet and the scraper have no session, and
+ *       neither endpoint shows tenant data.</li>
+ * </ul>
+ */
 @Configuration
 public class AdminSecurity {
 
@@ -25,10 +40,16 @@ public class AdminSecurity {
     @Bean
     SecurityFilterChain adminFilterChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/login", "/css/**").permitAll()
-                        .anyRequest().authenticated())
-                .formLogin(Customizer.withDefaults())
-                .logout(Customizer.withDefaults());
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/logout").authenticated()
+                        .requestMatchers(HttpMethod.GET, "/**").authenticated()
+                        .requestMatchers(HttpMethod.HEAD, "/**").authenticated()
+                        .anyRequest().hasRole(ConsoleRoles.ADMIN))
+                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                // An expired session simply means logging in again; no "invalid session" redirect, because that would
+                // also turn a POST without CSRF token into a redirect instead of the 403 it must be.
+                .logout(l -> l.logoutSuccessUrl("/login?logout"));
         return http.build();
     }
 
@@ -38,13 +59,26 @@ public class AdminSecurity {
     }
 
     @Bean
-    UserDetailsService adminUsers(AdminProperties properties, PasswordEncoder encoder) {
-        String user = properties.user() == null || properties.user().isBlank() ? "admin" : properties.user();
+    UserDetailsService consoleUsers(AdminProperties properties, PasswordEncoder encoder) {
+        List<ConsoleAccount> accounts = new ArrayList<>();
+        String admin = properties.user() == null || properties.user().isBlank() ? "admin" : properties.user().trim();
         String password = properties.password();
         if (password == null || password.isBlank()) {
-            password = UUID.randomUUID().toString();
-            log.warn("EZTHROTTLE_ADMIN_PASSWORD is not set; generated admin password for user '{}': {}", user, password);
+            password = ConsoleAccount.generatedPassword();
+            // Printed once on purpose (documented): without it nobody could log in to a fresh install.
+            log.warn("EZTHROTTLE_ADMIN_PASSWORD is not set; generated admin password for user '{}': {}", admin, password);
         }
-        return new InMemoryUserDetailsManager(User.withUsername(user).password(encoder.encode(password)).roles("ADMIN").build());
+        accounts.add(new ConsoleAccount(admin, password, ConsoleRoles.ADMIN));
+        properties.viewers().stream().map(ConsoleAccount::viewer).forEach(accounts::add);
+        Set<String> names = new HashSet<>();
+        List<UserDetails> users = new ArrayList<>();
+        for (ConsoleAccount account : accounts) {
+            if (!names.add(account.name())) {
+                throw new IllegalArgumentException("console user '" + account.name() + "' is configured twice");
+            }
+            users.add(account.toUser(encoder));
+        }
+        log.info("console users: 1 admin, {} viewer(s)", accounts.size() - 1);
+        return new InMemoryUserDetailsManager(users);
     }
 }

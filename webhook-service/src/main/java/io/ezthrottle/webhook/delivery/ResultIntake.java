@@ -1,9 +1,15 @@
 package io.ezthrottle.webhook.delivery;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import io.ezthrottle.core.delivery.DeliveryPlan;
+import io.ezthrottle.core.delivery.DeliveryShards;
+import io.ezthrottle.core.delivery.DeliveryStore;
 import io.ezthrottle.core.job.redis.RedisJobStore;
 import io.ezthrottle.core.redis.JobStreams;
 import io.ezthrottle.core.redis.StreamGroups;
@@ -14,29 +20,42 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 /**
- * Reads the results stream through the webhook group; each entry is acknowledged once its deliveries ended.
+ * Reads the results stream through the webhook consumer group and turns each finished job into a durable delivery
+ * plan. An entry is acknowledged as soon as its plan is in Redis (not when its webhooks answered: from then on the
+ * plan itself carries the delivery through retries and crashes). Entries a dead replica had read but not
+ * acknowledged are taken over after {@code reclaim-idle}.
  */
 @Component
 public class ResultIntake implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ResultIntake.class);
+    private static final int PLANNING_CONCURRENCY = 32;
 
     private final JobStreams streams;
     private final RedisJobStore jobs;
-    private final ResultDeliveries deliveries;
+    private final DeliveryPlanner planner;
+    private final DeliveryStore deliveries;
+    private final DeliveryDispatcher dispatcher;
     private final WebhookProperties properties;
     private final String consumer;
     private volatile boolean running;
+    private volatile Sinks.Empty<Void> stopped = Sinks.empty();
     private Disposable loop;
+    private Disposable reclaim;
 
-    public ResultIntake(JobStreams streams, RedisJobStore jobs, ResultDeliveries deliveries, WebhookProperties properties) {
+    public ResultIntake(JobStreams streams, RedisJobStore jobs, DeliveryPlanner planner, DeliveryStore deliveries,
+                        DeliveryDispatcher dispatcher, WebhookProperties properties) {
         this.streams = streams;
         this.jobs = jobs;
+        this.planner = planner;
         this.deliveries = deliveries;
+        this.dispatcher = dispatcher;
         this.properties = properties;
         this.consumer = properties.consumerName() != null && !properties.consumerName().isBlank()
                 ? properties.consumerName() : "webhook-" + UUID.randomUUID().toString().substring(0, 8);
@@ -45,29 +64,102 @@ public class ResultIntake implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        Sinks.Empty<Void> done = Sinks.empty();
+        stopped = done;
         loop = streams.ensureGroup(streams.results(), StreamGroups.WEBHOOKS)
                 .then(Mono.defer(this::pollOnce).repeat(() -> running).then())
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
                         .doBeforeRetry(s -> log.warn("result loop error, retrying: {}", s.failure().toString())))
+                .doFinally(s -> done.tryEmitEmpty())
+                .subscribe();
+        reclaim = Flux.interval(properties.reclaimIdle(), properties.reclaimIdle())
+                .concatMap(t -> reclaimOnce().onErrorResume(e -> Mono.empty()), 1)
                 .subscribe();
     }
 
     private Mono<Void> pollOnce() {
         return streams.read(streams.results(), StreamGroups.WEBHOOKS, consumer, properties.batchSize(), properties.pollTimeout())
-                .flatMapIterable(Map::entrySet)
-                .doOnNext(e -> handle(e.getKey(), e.getValue().get(StreamGroups.JOB_ID)).subscribe())
-                .then();
+                .flatMap(this::handleAll);
     }
 
-    private Mono<Void> handle(StreamMessageId entryId, String jobId) {
-        Mono<Void> work = jobId == null ? Mono.empty()
-                : jobs.find(jobId).flatMap(deliveries::deliver)
-                        .onErrorResume(e -> {
-                            log.error("delivery failed job_id={}: {}", jobId, e.toString());
-                            return Mono.empty();
-                        });
-        return work.then(Mono.defer(() -> streams.done(streams.results(), StreamGroups.WEBHOOKS, entryId)))
-                .onErrorResume(e -> Mono.empty());
+    /** Takes over entries that another consumer read and never acknowledged (it died between read and plan). */
+    private Mono<Void> reclaimOnce() {
+        return streams.results()
+                .autoClaim(StreamGroups.WEBHOOKS, consumer, properties.reclaimIdle().toMillis(), TimeUnit.MILLISECONDS,
+                        StreamMessageId.MIN, properties.batchSize())
+                .flatMap(result -> handleAll(result.getMessages()));
+    }
+
+    /**
+     * Plans a batch: reads its jobs, plans them with one script call per delivery shard, starts the attempts, then
+     * acknowledges and deletes the handled entries together. Entries whose job could not be read, or whose shard's
+     * plan failed, stay pending and are reclaimed later.
+     */
+    private Mono<Void> handleAll(Map<StreamMessageId, Map<String, String>> entries) {
+        return Flux.fromIterable(entries.entrySet())
+                .flatMap(e -> read(e.getKey(), e.getValue().get(StreamGroups.JOB_ID)), PLANNING_CONCURRENCY)
+                .collectList()
+                .flatMapMany(read -> {
+                    List<StreamMessageId> nothingToDo = read.stream().filter(r -> r.plan() == null).map(Read::entry).toList();
+                    Map<Integer, List<Read>> byShard = read.stream().filter(r -> r.plan() != null)
+                            .collect(Collectors.groupingBy(r -> DeliveryShards.of(r.plan().jobId())));
+                    return Flux.concat(Flux.fromIterable(nothingToDo),
+                            Flux.fromIterable(byShard.entrySet()).flatMap(shard -> plan(shard.getKey(), shard.getValue())));
+                })
+                .collectList()
+                .flatMap(this::acknowledge);
+    }
+
+    /** A result entry and the plan of its job (null when there is nothing to deliver). */
+    private record Read(StreamMessageId entry, DeliveryPlan plan) {
+    }
+
+    private Mono<Read> read(StreamMessageId entry, String jobId) {
+        if (jobId == null) {
+            return Mono.just(new Read(entry, null));
+        }
+        return jobs.find(jobId)
+                .map(job -> {
+                    if (!job.state().terminal()) {
+                        // A result entry always follows the terminal write; anything else is not ours to send.
+                        log.warn("result entry for an unfinished job ignored job_id={} state={}", jobId, job.state().wire());
+                        return new Read(entry, null);
+                    }
+                    return new Read(entry, planner.plan(job));
+                })
+                .defaultIfEmpty(new Read(entry, null)) // expired before we got to it: nothing left to send
+                .onErrorResume(e -> {
+                    log.warn("result entry not read job_id={}: {}", jobId, e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /** Plans one shard's jobs in one call and starts their attempts; emits the entries handled. */
+    private Flux<StreamMessageId> plan(int shard, List<Read> reads) {
+        return deliveries.planAll(shard, reads.stream().map(Read::plan).toList(), properties.lease(), properties.activeRetention())
+                .flatMapMany(attempts -> {
+                    attempts.forEach(dispatcher::runNow);
+                    return Flux.fromIterable(reads).map(Read::entry);
+                })
+                .onErrorResume(e -> {
+                    log.warn("{} result entries not planned (they stay pending): {}", reads.size(), e.toString());
+                    return Flux.empty();
+                });
+    }
+
+    private Mono<Void> acknowledge(List<StreamMessageId> ids) {
+        if (ids.isEmpty()) {
+            return Mono.empty();
+        }
+        StreamMessageId[] array = ids.toArray(StreamMessageId[]::new);
+        return streams.results().ack(StreamGroups.WEBHOOKS, array)
+                .then(streams.results().remove(array))
+                .then()
+                .onErrorResume(e -> {
+                    // Planned but not acknowledged: reclaimed later and found already planned, so nothing is sent twice.
+                    log.warn("result entries not acknowledged: {}", e.toString());
+                    return Mono.empty();
+                });
     }
 
     @Override
@@ -76,6 +168,29 @@ public class ResultIntake implements SmartLifecycle {
         if (loop != null) {
             loop.dispose();
         }
+        if (reclaim != null) {
+            reclaim.dispose();
+        }
+    }
+
+    /**
+     * Stops polling but lets the read in progress finish and its entries be planned: cutting a blocked
+     * XREADGROUP short would leave entries Redis already handed to this consumer pending until another replica
+     * reclaims them.
+     */
+    @Override
+    public void stop(Runnable callback) {
+        running = false;
+        if (reclaim != null) {
+            reclaim.dispose();
+        }
+        stopped.asMono()
+                .timeout(properties.pollTimeout().plusSeconds(5), Mono.fromRunnable(() -> {
+                    if (loop != null) {
+                        loop.dispose();
+                    }
+                }))
+                .subscribe(null, e -> callback.run(), callback);
     }
 
     @Override

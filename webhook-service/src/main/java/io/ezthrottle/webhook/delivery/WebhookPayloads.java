@@ -18,8 +18,9 @@ public class WebhookPayloads {
 
     private final ObjectMapper json = JsonMapper.builder().build();
 
-    public byte[] body(JobRecord job) {
-        return json.writeValueAsBytes(job.surface() == Surface.LOCAL ? local(job) : cloud(job));
+    /** The payload as JSON text (stored once per delivery; every attempt sends exactly these bytes as UTF-8). */
+    public String body(JobRecord job) {
+        return json.writeValueAsString(job.surface() == Surface.LOCAL ? local(job) : cloud(job));
     }
 
     private ObjectNode cloud(JobRecord job) {

@@ -45,6 +45,11 @@ import reactor.util.retry.Retry;
 public class AttemptRunner {
 
     private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
+    /**
+     * A retry entry always goes through the delayed set, at least this late: the attempt's epoch is bumped right
+     * after the entry is written, and the entry must not be claimable before that.
+     */
+    private static final long MIN_RETRY_DELAY_MS = 100;
 
     private final AttemptLedger ledger;
     private final RedisJobStore jobs;
@@ -177,7 +182,7 @@ public class AttemptRunner {
                 QueueEntry again = new QueueEntry(job.id(), entry.attempt(), entry.epoch() + 1);
                 Mono<Void> pause = step.pauseDomain().isZero() ? Mono.empty()
                         : limits.pause(p.destination(), clock.millis() + step.pauseDomain().toMillis());
-                yield pause.then(queue.publishAt(again, clock.millis() + step.delay().toMillis()))
+                yield pause.then(queue.publishAt(again, clock.millis() + Math.max(MIN_RETRY_DELAY_MS, step.delay().toMillis())))
                         .then(ledger.requeue(entry, again.epoch())).then();
             }
             case REROUTE -> {
