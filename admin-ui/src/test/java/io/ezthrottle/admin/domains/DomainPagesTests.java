@@ -1,0 +1,95 @@
+package io.ezthrottle.admin.domains;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.ezthrottle.admin.ConsoleWebTestSupport;
+import io.ezthrottle.core.throttle.DomainLimits;
+import io.ezthrottle.core.throttle.DomainLimitsStore;
+import io.ezthrottle.core.throttle.InFlightLimiter;
+import io.ezthrottle.core.throttle.PacingSignal;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/** Destinations: where their limits come from, what is in flight, pauses, and operator overrides. */
+@TestPropertySource(properties = {"ezthrottle.pacing.domains[configured.example].rps=7",
+        "ezthrottle.pacing.domains[configured.example].max-concurrent=3"})
+class DomainPagesTests extends ConsoleWebTestSupport {
+
+    @Autowired
+    private DomainLimitsStore limits;
+    @Autowired
+    private InFlightLimiter inFlight;
+
+    @Test
+    void showsConfiguredLearnedAndDefaultLimitsWithInFlightAndPause() throws Exception {
+        DomainLimits current = limits.read("learned.example").block(Duration.ofSeconds(5));
+        limits.learn("learned.example", PacingSignal.from(Map.of("x-ezthrottle-rps", "5", "x-ezthrottle-max-concurrent", "4")),
+                current).block(Duration.ofSeconds(5));
+        limits.pause("learned.example", System.currentTimeMillis() + 60_000).block(Duration.ofSeconds(5));
+        inFlight.acquire("busy.example:8443", 2, 2, 30_000).block(Duration.ofSeconds(5));
+
+        String page = page("/domains");
+        assertThat(row(page, "configured.example")).contains("7.00").contains(">3<").contains("configured");
+        assertThat(row(page, "learned.example")).contains("5.00").contains(">4<").contains("learned")
+                .contains("paused until");
+        assertThat(row(page, "busy.example:8443")).contains("2.00").contains("default")
+                .contains("<td class=\"in-flight\">2</td>").contains("none recorded");
+    }
+
+    @Test
+    void anOverrideBeatsLearnedLimitsUntilCleared() throws Exception {
+        DomainLimits current = limits.read("api.override.example").block(Duration.ofSeconds(5));
+        limits.learn("api.override.example", PacingSignal.from(Map.of("x-ezthrottle-rps", "9")), current)
+                .block(Duration.ofSeconds(5));
+        mvc.perform(post("/domains/override").with(user("admin").roles("ADMIN")).with(csrf())
+                        .param("destination", "API.Override.example").param("rps", "1.5").param("maxConcurrent", "1"))
+                .andExpect(status().is3xxRedirection());
+        DomainLimits overridden = limits.read("api.override.example").block(Duration.ofSeconds(5));
+        assertThat(overridden.rps()).isEqualTo(1.5);
+        assertThat(overridden.maxConcurrent()).isEqualTo(1);
+        assertThat(overridden.source()).isEqualTo("override");
+        assertThat(row(page("/domains?destination=api.override.example"), "api.override.example"))
+                .contains("1.50").contains("override").contains("clear");
+
+        mvc.perform(post("/domains/clear").with(user("admin").roles("ADMIN")).with(csrf())
+                .param("destination", "api.override.example")).andExpect(status().is3xxRedirection());
+        DomainLimits cleared = limits.read("api.override.example").block(Duration.ofSeconds(5));
+        assertThat(cleared.source()).isEqualTo("learned");
+        assertThat(cleared.rps()).isEqualTo(9.0);
+    }
+
+    @Test
+    void refusesBadDestinationsAndLimits() throws Exception {
+        for (String[] bad : new String[][] {{"evil{tag}", "1"}, {"ok.example", "0.01"}, {"ok.example", "abc"}}) {
+            mvc.perform(post("/domains/override").with(user("admin").roles("ADMIN")).with(csrf())
+                    .param("destination", bad[0]).param("rps", bad[1])).andExpect(status().isBadRequest());
+        }
+        mvc.perform(post("/domains/override").with(user("admin").roles("ADMIN")).with(csrf())
+                .param("destination", "ok.example").param("maxConcurrent", "0")).andExpect(status().isBadRequest());
+    }
+
+    @Test
+    void escapesGlobCharactersOfTheKeyPrefix() {
+        assertThat(DomainDirectory.escapeGlob("a*b:limits:{*}")).isEqualTo("a\\*b:limits:{*}");
+    }
+
+    private String page(String url) throws Exception {
+        return mvc.perform(get(url).with(user("admin").roles("ADMIN"))).andExpect(status().isOk()).andReturn()
+                .getResponse().getContentAsString();
+    }
+
+    private static String row(String page, String destination) {
+        int at = page.indexOf("data-destination=\"" + destination + "\"");
+        assertThat(at).as("row of " + destination).isNotNegative();
+        return page.substring(page.lastIndexOf("<tr", at), page.indexOf("</tr>", at));
+    }
+}

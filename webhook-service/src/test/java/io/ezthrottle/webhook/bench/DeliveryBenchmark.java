@@ -1,0 +1,229 @@
+package io.ezthrottle.webhook.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.ezthrottle.core.job.JobIds;
+import io.ezthrottle.core.job.JobPayloadParser;
+import io.ezthrottle.core.job.JobRecord;
+import io.ezthrottle.core.job.JobSpec;
+import io.ezthrottle.core.job.JobState;
+import io.ezthrottle.core.job.Surface;
+import io.ezthrottle.core.job.UpstreamResponse;
+import io.ezthrottle.core.job.redis.RedisJobStore;
+import io.ezthrottle.core.redis.JobStreams;
+import io.ezthrottle.core.secret.WebhookSecretStore;
+import io.ezthrottle.core.secret.WebhookSecrets;
+import io.ezthrottle.testsupport.RedisTestServer;
+import io.ezthrottle.webhook.WebhookApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Delivery benchmark (not a test): the real webhook dispatcher against its own embedded Redis and a loopback
+ * receiver in this JVM. Job records are written beforehand, as a worker would have written them; the clock starts
+ * when a result is published on the results stream (the worker's last step after the upstream answered) and stops
+ * when the receiver has the signed webhook. Every delivery's signature is checked by the receiver.
+ *
+ * <p>Phases: warm-up; throughput (all results published at once, deliveries per second until the last one
+ * arrives); latency (results published at a steady rate, p50/p99/max from publish to arrival).
+ *
+ * <p>Arguments (all optional): {@code throughputJobs} (default 50000), {@code latencyRate} per second (1000),
+ * {@code latencySeconds} (10), {@code warmupJobs} (40000).
+ */
+public final class DeliveryBenchmark {
+
+    private static final String SECRET = "bench-primary-secret-0123456789";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Map<String, Long> published = new ConcurrentHashMap<>();
+    private final Map<String, Long> arrived = new ConcurrentHashMap<>();
+    private final AtomicInteger badSignatures = new AtomicInteger();
+    private final AtomicLong received = new AtomicLong();
+
+    private RedisJobStore jobs;
+    private JobStreams streams;
+    private JobIds ids;
+    private JobSpec spec;
+
+    public static void main(String[] args) throws Exception {
+        int throughputJobs = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
+        int latencyRate = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        int latencySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int warmupJobs = args.length > 3 ? Integer.parseInt(args[3]) : 40_000;
+        new DeliveryBenchmark().run(throughputJobs, latencyRate, latencySeconds, warmupJobs);
+        System.exit(0);
+    }
+
+    private void run(int throughputJobs, int latencyRate, int latencySeconds, int warmupJobs) throws Exception {
+        RedisTestServer redis = RedisTestServer.dedicated();
+        // The receiver gets event loops of its own, as it would in its own process.
+        DisposableServer receiver = HttpServer.create().host("127.0.0.1").port(0)
+                .runOn(LoopResources.create("receiver", 1, true))
+                .handle((req, res) -> req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
+                        .flatMap(body -> {
+                            record(req.requestHeaders().get("X-EZThrottle-Signature"), body);
+                            return res.status(200).header("Content-Length", "2").header("Content-Type", "application/json")
+                                    .sendString(Mono.just("{}")).then();
+                        }))
+                .bindNow();
+        ConfigurableApplicationContext dispatcher = new SpringApplicationBuilder(WebhookApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--ezthrottle.redis.url=" + redis.url(),
+                        "--ezthrottle.redis.key-prefix=bench",
+                        "--ezthrottle.egress.allow=127.0.0.1/32",
+                        // One loopback receiver is the whole audience here: lift the per-domain pace out of the way.
+                        "--ezthrottle.webhook.receiver.rps=1000000",
+                        "--ezthrottle.webhook.receiver.burst=1000000",
+                        "--ezthrottle.webhook.receiver.max-in-flight=256",
+                        "--ezthrottle.webhook.max-in-flight=256",
+                        "--spring.main.banner-mode=off",
+                        "--logging.level.root=WARN");
+        try {
+            jobs = dispatcher.getBean(RedisJobStore.class);
+            streams = dispatcher.getBean(JobStreams.class);
+            ids = dispatcher.getBean(JobIds.class);
+            dispatcher.getBean(WebhookSecretStore.class).save("bench-tenant", new WebhookSecrets(SECRET, null)).block();
+            spec = new JobPayloadParser().parse(JSON.readTree("""
+                    {"url": "https://api.example.com/orders", "webhooks": [{"url": "http://127.0.0.1:%d/hook"}],
+                     "metadata": {"order": 42}}""".formatted(receiver.port())));
+
+            System.out.printf("cores=%d java=%s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            // Long enough for the JIT to finish with the hot paths; its compile threads would otherwise be measured too.
+            for (int done = 0; done < warmupJobs; done += 10_000) {
+                phase("warm-up", prepare(Math.min(10_000, warmupJobs - done)), 0);
+            }
+            List<String> batch = prepare(throughputJobs);
+            double redisCpuBefore = redisCpuSeconds(dispatcher);
+            long jvmCpuBefore = jvmCpuNanos();
+            long start = System.nanoTime();
+            phase("throughput", batch, 0);
+            long last = batch.stream().mapToLong(arrived::get).max().orElse(start);
+            double jvmCpuMs = (jvmCpuNanos() - jvmCpuBefore) / 1e6;
+            double redisCpuMs = (redisCpuSeconds(dispatcher) - redisCpuBefore) * 1000;
+            System.out.printf("THROUGHPUT jobs=%d seconds=%.2f deliveries_per_second=%.0f%n", batch.size(),
+                    (last - start) / 1e9, batch.size() / ((last - start) / 1e9));
+            // CPU spent per delivery, independent of what else runs on the machine: this JVM (dispatcher, receiver
+            // and the publishing driver together) and the Redis server.
+            double perDeliveryUs = (jvmCpuMs + redisCpuMs) * 1000 / batch.size();
+            System.out.printf("CPU jvm_us_per_delivery=%.0f redis_us_per_delivery=%.0f capacity_on_%d_cores=%.0f/s%n",
+                    jvmCpuMs * 1000 / batch.size(), redisCpuMs * 1000 / batch.size(),
+                    Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().availableProcessors() * 1e6 / perDeliveryUs);
+
+            List<String> paced = prepare(latencyRate * latencySeconds);
+            phase("latency", paced, latencyRate);
+            long[] ms = paced.stream().mapToLong(id -> arrived.get(id) - published.get(id)).sorted().toArray();
+            System.out.printf("LATENCY rate=%d/s jobs=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f%n", latencyRate,
+                    ms.length, pct(ms, 0.50), pct(ms, 0.90), pct(ms, 0.99), ms[ms.length - 1] / 1e6);
+            System.out.printf("SIGNATURES checked=%d bad=%d%n", received.get(), badSignatures.get());
+        } finally {
+            dispatcher.close();
+            receiver.disposeNow();
+            redis.stop();
+        }
+    }
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static double redisCpuSeconds(ConfigurableApplicationContext context) {
+        Map<String, String> cpu = context.getBean(org.redisson.api.RedissonClient.class)
+                .getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance()
+                .info(org.redisson.api.redisnode.RedisNode.InfoSection.CPU);
+        return Double.parseDouble(cpu.get("used_cpu_sys")) + Double.parseDouble(cpu.get("used_cpu_user"));
+    }
+
+    /** Writes finished job records (not timed), as a worker would before publishing the results. */
+    private List<String> prepare(int n) {
+        long now = System.currentTimeMillis();
+        List<String> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batch.add(ids.next());
+        }
+        UpstreamResponse response = new UpstreamResponse(200, Map.of("content-type", "application/json"), "{\"id\": 1}");
+        Flux.fromIterable(batch)
+                .flatMap(id -> jobs.create(new JobRecord(id, "bench-tenant", Surface.CLOUD, JobState.QUEUED,
+                                spec.withIdempotentKey("k-" + id), "k-" + id, now, now, 0, null, null, null))
+                        .then(jobs.transition(id, JobState.COMPLETED, jobs.outcomeFields(response, null, 1))), 256)
+                .blockLast();
+        return batch;
+    }
+
+    /** Publishes the results (all at once when {@code rate} is 0) and waits for every delivery. */
+    private void phase(String name, List<String> batch, int rate) throws InterruptedException {
+        int target = arrived.size() + batch.size();
+        Flux<String> source = Flux.fromIterable(batch);
+        if (rate > 0) {
+            // Evenly spaced ticks (at most 1000/s), each publishing its share: a steady rate without a timer per job.
+            int ticksPerSecond = Math.min(rate, 1000);
+            int perTick = rate / ticksPerSecond;
+            source = Flux.interval(Duration.ofNanos(1_000_000_000L / ticksPerSecond)).take((batch.size() + perTick - 1) / perTick)
+                    .concatMap(t -> Flux.fromIterable(batch.subList((int) (t * perTick), (int) Math.min(batch.size(), (t + 1) * perTick))));
+        }
+        source.flatMap(id -> Mono.defer(() -> {
+            published.put(id, System.nanoTime());
+            return streams.publishResult(id);
+        }), 256).blockLast();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        // Every job id is new, so the phase is done when the count of distinct arrivals reaches the target.
+        while (arrived.size() < target || !batch.stream().allMatch(arrived::containsKey)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + ": deliveries missing");
+            }
+            Thread.sleep(20); // a benchmark driver, not a test: polling the receiver's count is all this is
+        }
+    }
+
+    private void record(String signature, byte[] body) {
+        long now = System.nanoTime();
+        String text = new String(body, StandardCharsets.UTF_8);
+        int start = text.indexOf("\"job_id\":\"") + 10;
+        String jobId = text.substring(start, text.indexOf('"', start));
+        arrived.putIfAbsent(jobId, now);
+        received.incrementAndGet();
+        if (!valid(signature, body)) {
+            badSignatures.incrementAndGet();
+        }
+    }
+
+    private static boolean valid(String header, byte[] body) {
+        if (header == null || !header.startsWith("t=")) {
+            return false;
+        }
+        String t = header.substring(2, header.indexOf(','));
+        String v1 = header.substring(header.indexOf("v1=") + 3);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body)).equals(v1);
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static double pct(long[] sortedNanos, double p) {
+        return sortedNanos[(int) Math.min(sortedNanos.length - 1, Math.ceil(p * sortedNanos.length) - 1)] / 1e6;
+    }
+
+}
