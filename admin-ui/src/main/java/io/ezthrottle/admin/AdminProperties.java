@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param user         {@code EZTHROTTLE_ADMIN_USER}: the first administrator's name
  * @param password     {@code EZTHROTTLE_ADMIN_PASSWORD}: the first administrator's password, plain or as a
- *                     {@code {bcrypt}$2a$...} hash; when unset a random one is generated at start and printed once
+ *                     {@code {bcrypt}$2a$...} hash (the admin API shares it and needs it plain); when unset a random
+ *                     one is generated at start and printed once
  * @param viewers      {@code EZTHROTTLE_ADMIN_VIEWERS}: read-only users, comma-separated {@code name:password}
  *                     entries (password plain or {@code {bcrypt}...}); a viewer sees every page and changes nothing
  * @param nearCapRatio share of its cap from which a tenant is highlighted as near its cap

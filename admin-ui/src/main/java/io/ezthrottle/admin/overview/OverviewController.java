@@ -21,7 +21,6 @@ class OverviewController {
 
     @GetMapping("/")
     String overview(Model model) {
-        model.addAttribute("latest", sampler.latest());
         model.addAttribute("intervalMs", intervalMs);
         return "overview/overview";
     }

@@ -23,8 +23,4 @@ final class OverviewHistory {
     synchronized List<OverviewSample> points() {
         return List.copyOf(points);
     }
-
-    synchronized OverviewSample latest() {
-        return points.peekLast();
-    }
 }

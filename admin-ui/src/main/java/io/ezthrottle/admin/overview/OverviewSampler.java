@@ -61,10 +61,6 @@ class OverviewSampler implements SmartLifecycle {
         return history.points();
     }
 
-    OverviewSample latest() {
-        return history.latest();
-    }
-
     /** Runs on the ticker's thread only. */
     void sample() {
         long now = clock.millis();

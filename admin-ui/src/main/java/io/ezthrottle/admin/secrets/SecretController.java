@@ -5,6 +5,7 @@ import java.util.List;
 import io.ezthrottle.admin.AdminProperties;
 import io.ezthrottle.admin.web.Blocking;
 import io.ezthrottle.admin.web.ConsoleErrors;
+import io.ezthrottle.admin.web.ConsoleTimes;
 import io.ezthrottle.core.secret.WebhookSecretStore;
 import io.ezthrottle.core.tenant.Tenant;
 import io.ezthrottle.core.tenant.TenantStore;
@@ -46,7 +47,7 @@ class SecretController {
                         .zipWith(grace.end(t.id()).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()))
                         .map(z -> SecretView.of(t, z.getT1().orElse(null), z.getT2().orElse(null))), 8));
         model.addAttribute("views", views);
-        model.addAttribute("gracePeriod", settings.gracePeriod());
+        model.addAttribute("gracePeriod", ConsoleTimes.duration(settings.gracePeriod()));
         return "secrets/secrets";
     }
 
@@ -62,7 +63,8 @@ class SecretController {
         }
         flash.addFlashAttribute("newSecretTenant", tenant.id());
         flash.addFlashAttribute("message", rotated
-                ? "Secret of " + tenant.name() + " rotated; the old one stays valid as secondary for " + settings.gracePeriod() + "."
+                ? "Secret of " + tenant.name() + " rotated; the old one stays valid as secondary for "
+                        + ConsoleTimes.duration(settings.gracePeriod()) + "."
                 : "Secret of " + tenant.name() + " set.");
         return "redirect:/secrets";
     }

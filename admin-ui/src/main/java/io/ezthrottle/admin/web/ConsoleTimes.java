@@ -20,4 +20,16 @@ public class ConsoleTimes {
     public String format(Long epochMillis) {
         return epochMillis == null ? "–" : format(epochMillis.longValue());
     }
+
+    /** A duration the way an operator writes it: {@code 24h}, {@code 90m}, {@code 45s}. */
+    public static String duration(java.time.Duration d) {
+        long s = d.getSeconds();
+        if (s > 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        if (s > 0 && s % 60 == 0) {
+            return s / 60 + "m";
+        }
+        return d.toMillis() % 1000 == 0 ? s + "s" : d.toMillis() + "ms";
+    }
 }

@@ -211,10 +211,13 @@ class ConsoleBrowserTests {
 
         failingReceiver.respond(r -> HttpStub.Response.ok("{}"));
         int calls = failingReceiver.count();
-        WebElement letter = browser.await("row of " + replayed, d -> browser.driver()
-                .findElements(By.cssSelector("#q-dead-letters tr[data-dead-letter]")).stream()
-                .filter(r -> r.getText().contains(replayed)).findFirst().orElse(null));
-        letter.findElement(By.cssSelector("button.replay")).click();
+        // the live view redraws its rows every refresh: find the row and press its button in one step
+        browser.await("replay pressed", d -> Boolean.TRUE.equals(browser.script("""
+                var rows = document.querySelectorAll('#q-dead-letters tr[data-dead-letter]');
+                for (var i = 0; i < rows.length; i++) {
+                  if (rows[i].textContent.indexOf(arguments[0]) >= 0) { rows[i].querySelector('button.replay').click(); return true; }
+                }
+                return false;""", replayed)));
         browser.await("replayed", d -> browser.has("#flash") && browser.find("#flash").getText().contains("replayed"));
         failingReceiver.awaitCount(calls + 1, Duration.ofSeconds(30));
         DeliveryStore deliveries = platform.adminBean(DeliveryStore.class);
@@ -285,7 +288,8 @@ class ConsoleBrowserTests {
         browser.screenshot("viewer-queues");
 
         // a viewer who builds the form by hand, with a valid CSRF token, is refused all the same
-        String letterId = browser.find("#q-dead-letters tr[data-dead-letter]").getAttribute("data-dead-letter");
+        String letterId = (String) browser.script(
+                "return document.querySelector('#q-dead-letters tr[data-dead-letter]').getAttribute('data-dead-letter');");
         browser.script("""
                 var f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];
                 var t = document.createElement('input'); t.type = 'hidden';
@@ -318,9 +322,11 @@ class ConsoleBrowserTests {
     }
 
     private String job(HttpStub hooks) {
+        // a key of its own per job: identical requests would otherwise be one job (the API deduplicates them)
         return """
-                {"url": "%s", "method": "GET", "webhooks": [{"url": "%s", "has_quorum_vote": true}]}"""
-                .formatted(upstream.url("/orders"), hooks.url("/hook"));
+                {"url": "%s", "method": "GET", "idempotent_key": "browser-%s",
+                 "webhooks": [{"url": "%s", "has_quorum_vote": true}]}"""
+                .formatted(upstream.url("/orders"), java.util.UUID.randomUUID(), hooks.url("/hook"));
     }
 
     /** Highest value of a series on an Overview chart (0 when it has none). */

@@ -55,7 +55,7 @@ public final class ScaleBenchmark implements Scenario {
             long keysBefore = platform.redis().dbsize();
             Map<Integer, String> sampleIds = new ConcurrentHashMap<>();
             String hook = "http://127.0.0.1:9/hook";
-            ClosedLoopRun.Result submitted = ClosedLoopRun.run(jobs, 64, SLICES, i -> {
+            java.util.function.IntFunction<Mono<Integer>> submit = i -> {
                 String body = Jobs.withWebhook(upstream.url(i % DESTINATIONS, "/s?i=" + i), "scale-" + run + "-" + i, hook);
                 if (i >= CHECKED) {
                     return api.postStatus("/api/v1/jobs", body);
@@ -66,8 +66,13 @@ public final class ScaleBenchmark implements Scenario {
                     }
                     return reply.status();
                 });
-            }, 201, TIMEOUT);
-            long accepted = submitted.overall().count(201);
+            };
+            // The first jobs of the backlog warm the API's JIT up; they are queued like the rest but not timed.
+            int warmup = Math.min(jobs / 10, 5_000);
+            ClosedLoopRun.Result warm = ClosedLoopRun.run(warmup, 64, 1, submit, 201, TIMEOUT);
+            ClosedLoopRun.Result submitted = ClosedLoopRun.run(jobs - warmup, 64, SLICES,
+                    i -> submit.apply(warmup + i), 201, TIMEOUT);
+            long accepted = warm.overall().count(201) + submitted.overall().count(201);
             long memoryAfter = platform.redis().usedMemory();
             long keysAfter = platform.redis().dbsize();
             long streamLength = platform.redis().xlen(platform.jobStream());
@@ -101,8 +106,8 @@ public final class ScaleBenchmark implements Scenario {
             api.close();
             System.out.printf("  scale drain: sample %d/%d once, %d missing, %d repeated; %d calls in %.0f s%n",
                     sampleCalledOnce, sample, sampleMissing, sampleRepeated, arrivedTotal, drainSeconds);
-            plot(ctx, submitted);
-            return report(ctx, load, jobs, sample, submitted, accepted, memoryBefore, memoryAfter, keysBefore, keysAfter,
+            plot(ctx, submitted, warmup);
+            return report(ctx, load, jobs, warmup, sample, submitted, accepted, memoryBefore, memoryAfter, keysBefore, keysAfter,
                     streamLength, drained, drainSeconds, (workersReady - drainStart) / 1e9, arrivedTotal,
                     sampleCalledOnce, sampleMissing, sampleRepeated, repeatedOverall, states);
         }
@@ -143,9 +148,9 @@ public final class ScaleBenchmark implements Scenario {
         return states;
     }
 
-    private static void plot(BenchContext ctx, ClosedLoopRun.Result r) {
+    private static void plot(BenchContext ctx, ClosedLoopRun.Result r, int warmup) {
         List<ClosedLoopRun.Slice> slices = r.slices();
-        double[] x = slices.stream().mapToDouble(s -> s.first() + s.size()).toArray();
+        double[] x = slices.stream().mapToDouble(s -> warmup + s.first() + s.size()).toArray();
         double[] rate = slices.stream().mapToDouble(ClosedLoopRun.Slice::ratePerSecond).toArray();
         double[] p50 = slices.stream().mapToDouble(s -> s.latency().percentile(50) / 1000.0).toArray();
         double[] p99 = slices.stream().mapToDouble(s -> s.latency().percentile(99) / 1000.0).toArray();
@@ -159,7 +164,8 @@ public final class ScaleBenchmark implements Scenario {
                 900, 600);
     }
 
-    private static String report(BenchContext ctx, String load, int jobs, int sample, ClosedLoopRun.Result submitted,
+    private static String report(BenchContext ctx, String load, int jobs, int warmup, int sample,
+                                 ClosedLoopRun.Result submitted,
                                  long accepted, long memoryBefore, long memoryAfter, long keysBefore, long keysAfter,
                                  long streamLength, boolean drained, double drainSeconds, double workerStart,
                                  long arrivedTotal, long once, long missing, long repeated, long repeatedOverall,
@@ -171,15 +177,17 @@ public final class ScaleBenchmark implements Scenario {
         StringBuilder md = new StringBuilder(ctx.provenance(load)).append("\n\n");
         md.append(Table.num(jobs)).append(" jobs (GET, one webhook, metadata, no body; ").append(DESTINATIONS)
                 .append(" destinations) submitted closed-loop (64 in flight) to one api-service with no worker "
-                        + "running, so every job stays queued. Then three workers start (pace raised to 1,000/s per "
+                        + "running, so every job stays queued; the first ").append(Table.num(warmup))
+                .append(" warm the API up and are not timed. Then three workers start (pace raised to 1,000/s per "
                         + "destination so worker CPU, not pace, bounds the drain) and the first ")
                 .append(Table.num(sample)).append(" jobs of the backlog must each reach their upstream exactly once "
                         + "within ").append(ctx.mode().scaleDrain().toSeconds()).append(" s.\n\n");
         Table t = new Table("measure", "value");
-        t.row("jobs accepted", Table.num(accepted) + " of " + Table.num(jobs) + " in "
-                + Table.num(submitted.overall().seconds(), 0) + " s (" + Table.num(accepted / submitted.overall().seconds(), 0)
-                + "/s overall)");
-        t.row("accepted/s, first → last " + Table.num(100 / SLICES) + " % of the backlog",
+        t.row("jobs accepted", Table.num(accepted) + " of " + Table.num(jobs));
+        t.row("accepted/s over the timed " + Table.num(jobs - warmup) + " jobs",
+                Table.num(submitted.overall().count(201) / submitted.overall().seconds(), 0) + " (in "
+                        + Table.num(submitted.overall().seconds(), 0) + " s)");
+        t.row("accepted/s, first → last " + Table.num(100 / SLICES) + " % of the timed jobs",
                 Table.num(first.ratePerSecond(), 0) + " → " + Table.num(last.ratePerSecond(), 0));
         t.row("p99 submit latency, first → last slice (ms)", Table.num(first.latency().percentile(99) / 1000.0, 1)
                 + " → " + Table.num(last.latency().percentile(99) / 1000.0, 1));

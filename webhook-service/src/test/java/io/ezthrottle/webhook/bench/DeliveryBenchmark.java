@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +75,7 @@ public final class DeliveryBenchmark {
     }
 
     private void run(int throughputJobs, int latencyRate, int latencySeconds, int warmupJobs) throws Exception {
+        DeliveryReport report = new DeliveryReport();
         RedisTestServer redis = RedisTestServer.dedicated();
         // The receiver gets event loops of its own, as it would in its own process.
         DisposableServer receiver = HttpServer.create().host("127.0.0.1").port(0)
@@ -118,15 +121,15 @@ public final class DeliveryBenchmark {
             long last = batch.stream().mapToLong(arrived::get).max().orElse(start);
             double jvmCpuMs = (jvmCpuNanos() - jvmCpuBefore) / 1e6;
             double redisCpuMs = (redisCpuSeconds(dispatcher) - redisCpuBefore) * 1000;
+            double perSecond = batch.size() / ((last - start) / 1e9);
             System.out.printf("THROUGHPUT jobs=%d seconds=%.2f deliveries_per_second=%.0f%n", batch.size(),
-                    (last - start) / 1e9, batch.size() / ((last - start) / 1e9));
+                    (last - start) / 1e9, perSecond);
             // CPU spent per delivery, independent of what else runs on the machine: this JVM (dispatcher, receiver
             // and the publishing driver together) and the Redis server.
             double perDeliveryUs = (jvmCpuMs + redisCpuMs) * 1000 / batch.size();
+            int cores = Runtime.getRuntime().availableProcessors();
             System.out.printf("CPU jvm_us_per_delivery=%.0f redis_us_per_delivery=%.0f capacity_on_%d_cores=%.0f/s%n",
-                    jvmCpuMs * 1000 / batch.size(), redisCpuMs * 1000 / batch.size(),
-                    Runtime.getRuntime().availableProcessors(),
-                    Runtime.getRuntime().availableProcessors() * 1e6 / perDeliveryUs);
+                    jvmCpuMs * 1000 / batch.size(), redisCpuMs * 1000 / batch.size(), cores, cores * 1e6 / perDeliveryUs);
 
             List<String> paced = prepare(latencyRate * latencySeconds);
             phase("latency", paced, latencyRate);
@@ -134,6 +137,25 @@ public final class DeliveryBenchmark {
             System.out.printf("LATENCY rate=%d/s jobs=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f%n", latencyRate,
                     ms.length, pct(ms, 0.50), pct(ms, 0.90), pct(ms, 0.99), ms[ms.length - 1] / 1e6);
             System.out.printf("SIGNATURES checked=%d bad=%d%n", received.get(), badSignatures.get());
+            long duplicates = received.get() - arrived.size();
+            report.add(String.format(Locale.ROOT, """
+                    | measure | value |
+                    |---|---|
+                    | throughput (%,d results published at once, after %,d warm-up deliveries) | **%,.0f signed deliveries/s** |
+                    | latency at %,d results/s for %d s: p50 / p90 / p99 / max | %.1f / %.1f / **%.1f** / %.1f ms |
+                    | CPU per delivery during the throughput run: this JVM (dispatcher + receiver + publisher) / Redis | %.0f µs / %.0f µs |
+                    | deliveries the CPU cost alone would allow on %d idle cores | %,.0f/s |
+                    | signatures checked by the receiver / invalid | %,d / %d |
+                    | extra deliveries (a timed-out attempt sent again: at-least-once) | %,d |
+                    """, batch.size(), warmupJobs, perSecond, latencyRate, latencySeconds, pct(ms, 0.50), pct(ms, 0.90),
+                    pct(ms, 0.99), ms[ms.length - 1] / 1e6, jvmCpuMs * 1000 / batch.size(), redisCpuMs * 1000 / batch.size(),
+                    cores, cores * 1e6 / perDeliveryUs, received.get(), badSignatures.get(), duplicates));
+            String output = System.getProperty("bench.report");
+            if (output != null) {
+                report.write(Path.of(output), System.getProperty("bench.command", "see webhook-service/README.md"),
+                        perSecond >= 5000 && pct(ms, 0.99) <= 20);
+                System.out.println("REPORT written to " + output);
+            }
         } finally {
             dispatcher.close();
             receiver.disposeNow();
