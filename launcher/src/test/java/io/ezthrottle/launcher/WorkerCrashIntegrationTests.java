@@ -29,7 +29,7 @@ class WorkerCrashIntegrationTests {
                 "--ezthrottle.worker.heartbeat-ttl=2s");
              HttpStub upstream = new HttpStub(); HttpStub hooks = new HttpStub();
              WorkerProcess doomed = new WorkerProcess(platform.commonArgs())) {
-            doomed.awaitReady(Duration.ofSeconds(60));
+            doomed.awaitReady(Duration.ofSeconds(180));
             List<String> ids = submit(platform, upstream, hooks, 30);
             upstream.awaitCount(5, Duration.ofSeconds(20));
             doomed.kill();
@@ -37,7 +37,7 @@ class WorkerCrashIntegrationTests {
             assertThat(seenAtKill).as("killed mid-drain").isLessThan(30);
 
             platform.addWorker();
-            hooks.awaitCount(30, Duration.ofSeconds(60));
+            hooks.awaitCount(30, Duration.ofSeconds(120));
             Map<String, Long> perJob = webhooksPerJob(hooks);
             assertThat(perJob.keySet()).containsExactlyInAnyOrderElementsOf(ids);
             assertThat(perJob.values()).as("webhooks per job").allMatch(n -> n == 1);
@@ -57,7 +57,7 @@ class WorkerCrashIntegrationTests {
                 java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1500).toNanos());
                 return HttpStub.Response.ok("{}");
             });
-            leaving.awaitReady(Duration.ofSeconds(60));
+            leaving.awaitReady(Duration.ofSeconds(180));
             List<String> ids = submit(platform, upstream, hooks, 12);
             upstream.awaitCount(2, Duration.ofSeconds(20));
             leaving.terminate();
@@ -65,7 +65,7 @@ class WorkerCrashIntegrationTests {
             assertThat(leaving.output()).contains("stopped: 0 calls still active");
 
             platform.addWorker();
-            hooks.awaitCount(12, Duration.ofSeconds(60));
+            hooks.awaitCount(12, Duration.ofSeconds(120));
             Map<String, Long> calls = upstream.requests().stream()
                     .collect(Collectors.groupingBy(r -> r.query(), Collectors.counting()));
             assertThat(calls).hasSize(12);
