@@ -199,7 +199,9 @@ public final class DeliveryBenchmark {
             // Evenly spaced ticks (at most 1000/s), each publishing its share: a steady rate without a timer per job.
             int ticksPerSecond = Math.min(rate, 1000);
             int perTick = rate / ticksPerSecond;
-            source = Flux.interval(Duration.ofNanos(1_000_000_000L / ticksPerSecond)).take((batch.size() + perTick - 1) / perTick)
+            // Ticks buffer when publishing falls behind; each job's clock starts when it is actually published.
+            source = Flux.interval(Duration.ofNanos(1_000_000_000L / ticksPerSecond)).onBackpressureBuffer()
+                    .take((batch.size() + perTick - 1) / perTick)
                     .concatMap(t -> Flux.fromIterable(batch.subList((int) (t * perTick), (int) Math.min(batch.size(), (t + 1) * perTick))));
         }
         source.flatMap(id -> Mono.defer(() -> {
