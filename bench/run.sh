@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-}"
 case "$mode" in
   quick|full) shift ;;
-  *) echo "usage: bench/run.sh quick|full [--only=submission,pacing,storm,scale] [--out=FILE]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh quick|full [--only=submission,pacing,storm,scale] [--out=FILE] [--results=DIR]" >&2; exit 2 ;;
 esac
 
 need=()

@@ -22,7 +22,8 @@ import io.ezthrottle.bench.scenario.SubmissionBenchmark;
 /**
  * Runs every benchmark (or those named with {@code --only=}) and writes each one's section of BENCHMARKS.md as soon
  * as it is done, plus its plots under {@code bench/results/}. Usage:
- * {@code BenchMain quick|full [--only=submission,pacing,storm,scale] [--out=BENCHMARKS.md]}.
+ * {@code BenchMain quick|full [--only=submission,pacing,storm,scale] [--out=BENCHMARKS.md] [--results=bench/results]}
+ * (plots are linked relative to the output file).
  */
 public final class BenchMain {
 
@@ -32,7 +33,8 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         if (args.length == 0) {
-            System.err.println("usage: BenchMain quick|full [--only=submission,pacing,storm,scale] [--out=FILE]");
+            System.err.println("usage: BenchMain quick|full [--only=submission,pacing,storm,scale] [--out=FILE]"
+                    + " [--results=DIR]");
             System.exit(2);
         }
         BenchMode mode = BenchMode.named(args[0]);
@@ -41,11 +43,14 @@ public final class BenchMain {
         Set<String> only = new LinkedHashSet<>();
         Path root = Settings.repositoryRoot();
         Path out = root.resolve("BENCHMARKS.md");
+        Path results = root.resolve("bench/results");
         for (String a : Arrays.copyOfRange(args, 1, args.length)) {
             if (a.startsWith("--only=")) {
                 only.addAll(Arrays.asList(a.substring(7).split(",")));
             } else if (a.startsWith("--out=")) {
                 out = root.resolve(a.substring(6));
+            } else if (a.startsWith("--results=")) {
+                results = root.resolve(a.substring(10));
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
@@ -54,7 +59,7 @@ public final class BenchMain {
         Machine machine = Machine.read(root, command);
         Path logs = root.resolve("bench/target/logs/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(logs);
-        BenchContext context = new BenchContext(mode, machine, root, root.resolve("bench/results"), logs);
+        BenchContext context = new BenchContext(mode, machine, out.toAbsolutePath().getParent(), results, logs);
         System.out.println("EZThrottle benchmarks, mode " + mode.name() + ", commit " + machine.commit()
                 + ", load " + Machine.load() + "; service logs in " + logs);
         int failures = 0;

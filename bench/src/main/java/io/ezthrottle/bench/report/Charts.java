@@ -35,8 +35,14 @@ public final class Charts {
     /** How a series is drawn. */
     public enum Style { LINE, POINTS, LINE_POINTS, STEP }
 
-    /** One series; {@code x} and {@code y} have the same length. */
-    public record Series(String name, double[] x, double[] y, Style style) {
+    /**
+     * One series; {@code x} and {@code y} have the same length. {@code colour} null takes the next palette colour; a
+     * series with the name and colour of one already shown in another panel is left out of the legend.
+     */
+    public record Series(String name, double[] x, double[] y, Style style, Color colour) {
+        public Series(String name, double[] x, double[] y, Style style) {
+            this(name, x, y, style, null);
+        }
     }
 
     /** A labelled horizontal line (a target or a reference). */
@@ -64,8 +70,9 @@ public final class Charts {
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(xAxis);
         combined.setGap(12);
         int[] colour = {0};
+        java.util.Set<String> inLegend = new java.util.HashSet<>();
         for (Panel panel : panels) {
-            combined.add(plot(panel, colour), 1);
+            combined.add(plot(panel, colour, inLegend), 1);
         }
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), combined, true);
         chart.setBackgroundPaint(Color.WHITE);
@@ -78,7 +85,7 @@ public final class Charts {
     }
 
     /** {@code colour} carries the next palette index across panels, so no two series of a figure share a colour. */
-    private static XYPlot plot(Panel panel, int[] colour) {
+    private static XYPlot plot(Panel panel, int[] colour, java.util.Set<String> inLegend) {
         XYPlot plot = new XYPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
@@ -86,6 +93,7 @@ public final class Charts {
         ValueAxis yAxis = axis(panel.yLabel(), panel.logY());
         plot.setRangeAxis(yAxis);
         List<Series> series = new ArrayList<>(panel.series());
+        double top = 0;
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
             XYSeries data = new XYSeries(s.name(), false, true);
@@ -96,10 +104,21 @@ public final class Charts {
                 }
                 if (Double.isFinite(y) && Double.isFinite(s.x()[k])) {
                     data.add(s.x()[k], y);
+                    top = Math.max(top, y);
                 }
             }
             plot.setDataset(i, new XYSeriesCollection(data));
-            plot.setRenderer(i, renderer(s.style(), PALETTE[colour[0]++ % PALETTE.length]));
+            Color c = s.colour() != null ? s.colour() : PALETTE[colour[0]++ % PALETTE.length];
+            XYLineAndShapeRenderer r = renderer(s.style(), c);
+            r.setSeriesVisibleInLegend(0, inLegend.add(s.name() + "@" + c.getRGB()));
+            plot.setRenderer(i, r);
+        }
+        if (!panel.logY()) {
+            // reference lines count for the range too, so a target above the data stays visible
+            for (Line line : panel.lines()) {
+                top = Math.max(top, line.y());
+            }
+            yAxis.setRange(0, top > 0 ? top * 1.08 : 1);
         }
         for (Line line : panel.lines()) {
             ValueMarker marker = new ValueMarker(line.y(), new Color(0x555555), new BasicStroke(1.2f,

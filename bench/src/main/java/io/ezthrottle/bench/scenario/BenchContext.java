@@ -9,7 +9,7 @@ import io.ezthrottle.bench.report.Machine;
  * What every scenario gets: the mode's sizes, the machine description, where plots go (and how BENCHMARKS.md links
  * them) and where service logs go.
  *
- * @param root    repository root (BENCHMARKS.md lives here)
+ * @param root    directory of the output file (BENCHMARKS.md): plots are linked relative to it
  * @param results directory of the PNG plots, inside the repository
  * @param logs    directory of this run's service logs (under bench/target, never committed)
  */

@@ -128,6 +128,8 @@ public final class RetryStormBenchmark implements Scenario {
         for (Outcome o : outcomes) {
             List<Charts.Series> series = new ArrayList<>();
             String[] names = {"200 (served)", "429 (over 50/s)", "503 (down)"};
+            java.awt.Color[] colours = {new java.awt.Color(0x2ca02c), new java.awt.Color(0xff7f0e),
+                    new java.awt.Color(0xd62728)};
             for (int k = 0; k < 3; k++) {
                 long[] counts = o.perSecond()[k];
                 double[] x = new double[counts.length];
@@ -136,7 +138,7 @@ public final class RetryStormBenchmark implements Scenario {
                     x[i] = i;
                     y[i] = counts[i];
                 }
-                series.add(new Charts.Series(names[k], x, y, Charts.Style.STEP));
+                series.add(new Charts.Series(names[k], x, y, Charts.Style.STEP, colours[k]));
             }
             panels.add(new Charts.Panel(o.name() + ": hits/s", false, series,
                     List.of(new Charts.Line(UPSTREAM_RPS, "upstream allows 50/s"))));

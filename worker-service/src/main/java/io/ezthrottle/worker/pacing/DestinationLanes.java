@@ -142,6 +142,7 @@ public class DestinationLanes {
         private boolean pulling;
         private boolean closed;
         private long lastActive = System.nanoTime();
+        private long lastStart = Long.MIN_VALUE / 2;
 
         Lane(String destination) {
             this.destination = destination;
@@ -253,10 +254,30 @@ public class DestinationLanes {
                 }
                 PendingJob job = jobs.get(i);
                 long delay = i * interval + (jitterCap > 0 ? ThreadLocalRandom.current().nextLong(jitterCap) : 0);
-                Mono.delay(Duration.ofNanos(delay)).subscribe(x -> dispatcher.accept(job, token));
+                Mono.delay(Duration.ofNanos(delay)).subscribe(x -> fire(job, token, interval));
             }
             maybePull();
             return Mono.empty();
+        }
+
+        /**
+         * Starts a job whose slot has come, but never sooner than 95 % of an interval after this lane's previous
+         * start: when the JVM stalls, several slot timers fire at once, and without this they would reach the
+         * upstream together although their slots were spaced correctly.
+         */
+        private void fire(PendingJob job, String token, long interval) {
+            long now = System.nanoTime();
+            long wait;
+            synchronized (this) {
+                long earliest = lastStart + interval * 95 / 100;
+                wait = Math.max(0, earliest - now);
+                lastStart = now + wait;
+            }
+            if (wait == 0) {
+                dispatcher.accept(job, token);
+            } else {
+                Mono.delay(Duration.ofNanos(wait)).subscribe(x -> dispatcher.accept(job, token));
+            }
         }
 
         private Mono<Void> releaseAll(List<String> tokens) {
