@@ -111,9 +111,10 @@ public final class SubmissionBenchmark implements Scenario {
 
             int top = steps.stream().mapToInt(s -> (int) s.offeredRate()).max().orElse(1_000);
             try (NettyStub noop = NettyStub.start(1, 1)) {
-                floor = OpenLoopRun.run(OpenLoopSchedule.of(top, ctx.mode().submissionStep()),
-                        i -> client.postStatus(noop.url("/api/v1/jobs"), Jobs.get("http://127.0.0.1:9/x", "f" + i)),
-                        TIMEOUT);
+                IntFunction<Mono<Integer>> noopCall =
+                        i -> client.postStatus(noop.url("/api/v1/jobs"), Jobs.get("http://127.0.0.1:9/x", "f" + i));
+                OpenLoopRun.run(OpenLoopSchedule.of(top, Duration.ofSeconds(2)), noopCall, TIMEOUT); // JIT warm-up
+                floor = OpenLoopRun.run(OpenLoopSchedule.of(top, ctx.mode().submissionStep()), noopCall, TIMEOUT);
             }
             System.out.printf("  generator floor at %,d/s: p99 %.1f ms%n", top, floor.millis(99));
         }
@@ -206,7 +207,8 @@ public final class SubmissionBenchmark implements Scenario {
                 .append(perJob).append("), ")
                 .append(Table.num(1000 * apiCpu / Math.max(1, accepted), 3)).append(" ms of api-service CPU and ")
                 .append(Table.num(1000 * redisCpu / Math.max(1, accepted), 3)).append(" ms of Redis CPU.\n\n");
-        md.append("Load generator floor (same generator against a no-op Netty stub at ")
+        md.append("Load generator floor (same generator, after 2 s of warm-up, against a no-op Netty stub in the "
+                + "harness JVM at ")
                 .append(Table.num(floor.offeredRate(), 0)).append("/s): p50 ").append(Table.num(floor.millis(50), 2))
                 .append(" ms, p99 ").append(Table.num(floor.millis(99), 2)).append(" ms, p99.9 ")
                 .append(Table.num(floor.millis(99.9), 2)).append(" ms, sender lag at most ")
