@@ -172,7 +172,10 @@ public final class RetryStormBenchmark implements Scenario {
                 .append("- (b) a client submitting each request as a job (`retry_policy.max_retries` 4: the same "
                         + "5 attempts) to one api-service, three workers and one webhook-service, the destination "
                         + "configured at its published 50/s (`ezthrottle.pacing.domains[host:port].rps=50`), and "
-                        + "waiting for each job's webhook.\n\n")
+                        + "waiting for each job's webhook. The workers share one pause per destination: a 5xx, 429 or "
+                        + "transport failure pauses it for all of them (`Retry-After` when given, else 0.5 s doubling "
+                        + "per consecutive failure up to 30 s, with jitter), one probe at a time goes out while it "
+                        + "keeps failing, and the first success lifts it.\n\n")
                 .append("Each client is a JVM of its own; client CPU is its process CPU time over the run. Platform "
                         + "CPU is that of the api, worker and webhook processes over the run. \"Served twice or more\" "
                         + "counts requests the upstream answered 200 more than once (the platform calls upstreams "

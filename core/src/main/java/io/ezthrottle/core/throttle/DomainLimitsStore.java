@@ -7,9 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
 import io.ezthrottle.core.redis.RedisKeys;
+import org.redisson.api.RScript;
+import org.redisson.api.RTopicReactive;
 import org.redisson.api.RedissonReactiveClient;
 import org.redisson.client.codec.StringCodec;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -19,9 +25,63 @@ import reactor.core.publisher.Mono;
  * (learned, forgotten after {@code learnedIdle} without a new signal), which beats the configured per-domain
  * defaults, which beat the global default. Fields: {@code ov_rps}/{@code ov_max} (override),
  * {@code rps}/{@code max}/{@code learned_at} (learned), {@code paused_until}, {@code account_queue},
- * {@code version}.
+ * {@code version}; the failure backoff ({@link #slowDown}): {@code fail_streak}, {@code backoff_until}; for
+ * operators: {@code last_429_at}, {@code last_429_retry_after_ms}.
  */
 public final class DomainLimitsStore {
+
+    /**
+     * One failed answer (5xx, 429, no answer at all). With a Retry-After the pause is exactly that (never shortening
+     * one in force). Without, the streak grows and the pause doubles per step with equal jitter, up to the cap; but a
+     * failure that arrives while a pause is already in force only tells what was sent before the pause was known, so
+     * it neither grows the streak nor moves the pause (otherwise one burst of in-flight failures would jump straight
+     * to the cap). A hash without expiry (operator override) is left without one.
+     * ARGV: now, retry-after ms or -1, base ms, cap ms, jitter in [0,1), 1 if a 429, minimum ttl ms.
+     * Returns the pause end when this call moved it, else 0.
+     */
+    private static final String SLOW_DOWN = """
+            local key = KEYS[1]
+            local now = tonumber(ARGV[1])
+            local retryAfter = tonumber(ARGV[2])
+            local ttl = redis.call('PTTL', key)
+            if ARGV[6] == '1' then
+              redis.call('HSET', key, 'last_429_at', ARGV[1], 'last_429_retry_after_ms',
+                string.format('%.0f', math.max(retryAfter, 0)))
+            end
+            local paused = tonumber(redis.call('HGET', key, 'paused_until') or '0') or 0
+            local target = paused
+            if retryAfter >= 0 then
+              target = math.max(paused, now + retryAfter)
+            elseif paused <= now then
+              local streak = redis.call('HINCRBY', key, 'fail_streak', 1)
+              local pause = math.min(tonumber(ARGV[4]), tonumber(ARGV[3]) * 2 ^ math.min(streak - 1, 40))
+              target = now + math.floor(pause / 2 + pause / 2 * tonumber(ARGV[5]))
+              redis.call('HSET', key, 'backoff_until', string.format('%.0f', target))
+            end
+            local keep = math.max(tonumber(ARGV[7]), target - now + 60000)
+            if ttl == -2 or (ttl >= 0 and ttl < keep) then
+              redis.call('PEXPIRE', key, string.format('%.0f', keep))
+            end
+            if target > paused then
+              redis.call('HSET', key, 'paused_until', string.format('%.0f', target))
+              return target
+            end
+            return 0
+            """;
+
+    /**
+     * A healthy answer: ends the streak and the backoff pause (not a Retry-After pause still in force: the upstream
+     * asked for it), and drops a pause that is over so that callers stop seeing one. Returns 1 when anything changed.
+     */
+    private static final String RECOVER = """
+            local key = KEYS[1]
+            local f = redis.call('HMGET', key, 'fail_streak', 'backoff_until', 'paused_until')
+            local removed = redis.call('HDEL', key, 'fail_streak', 'backoff_until')
+            if f[3] and (tonumber(f[3]) <= tonumber(ARGV[1]) or f[3] == f[2]) then
+              removed = removed + redis.call('HDEL', key, 'paused_until')
+            end
+            return removed > 0 and 1 or 0
+            """;
 
     private final RedissonReactiveClient redis;
     private final RedisKeys keys;
@@ -72,6 +132,11 @@ public final class DomainLimitsStore {
         }
         rps = Math.max(defaults.floorRps(), rps);
         max = Math.max(1, max);
+        if (f.containsKey("fail_streak")) {
+            // A failing destination gets one probe at a time: when a pause ends, the replicas that wake together
+            // would otherwise each send a batch into the outage before the first answer pauses them again.
+            max = 1;
+        }
         return new DomainLimits(rps, max, parseLong(f.get("version")), source, parseLong(f.get("paused_until")),
                 "1".equals(f.get("account_queue")));
     }
@@ -124,6 +189,65 @@ public final class DomainLimitsStore {
                                 .then(map.expire(Duration.ofMillis(Math.max(learnedIdle.toMillis() * 2,
                                         untilMillis - clock.millis() + 60_000)))))
                 .then();
+    }
+
+    /**
+     * Slows the destination down for every replica after a failed answer (see {@link #SLOW_DOWN}): a pause of
+     * {@code retryAfter} when the upstream gave one, else one growing with consecutive failures from {@code base},
+     * doubling, with jitter, up to {@code max}; a 429 is also recorded for operators ({@link #last429}). Replicas
+     * hear of a moved pause at once ({@link #changes}). Emits whether the pause moved.
+     */
+    public Mono<Boolean> slowDown(String destination, boolean tooManyRequests, Optional<Duration> retryAfter,
+                                  Duration base, Duration max) {
+        long now = clock.millis();
+        return redis.getScript(StringCodec.INSTANCE)
+                .<Long>eval(RScript.Mode.READ_WRITE, SLOW_DOWN, RScript.ReturnType.LONG,
+                        List.of(keys.domainLimits(destination)), Long.toString(now),
+                        Long.toString(retryAfter.map(Duration::toMillis).orElse(-1L)), Long.toString(base.toMillis()),
+                        Long.toString(max.toMillis()), Double.toString(ThreadLocalRandom.current().nextDouble()),
+                        tooManyRequests ? "1" : "0", Long.toString(learnedIdle.multipliedBy(2).toMillis()))
+                .flatMap(until -> until > 0 ? announce(destination).thenReturn(true) : Mono.just(false));
+    }
+
+    /** After a healthy answer: the failure streak and its pause end for everyone. Emits whether anything changed. */
+    public Mono<Boolean> recover(String destination) {
+        return redis.getScript(StringCodec.INSTANCE)
+                .<Long>eval(RScript.Mode.READ_WRITE, RECOVER, RScript.ReturnType.LONG,
+                        List.of(keys.domainLimits(destination)), Long.toString(clock.millis()))
+                .flatMap(changed -> changed == 1 ? announce(destination).thenReturn(true) : Mono.just(false));
+    }
+
+    /**
+     * Destinations whose pause was just set or lifted, as replicas announce them. Caches that re-read limits only
+     * every half second would otherwise keep sending into an outage for that long. Best effort (pub/sub): a missed
+     * message costs at most one cache period.
+     */
+    public Flux<String> changes() {
+        return topic().getMessages(String.class);
+    }
+
+    private Mono<Void> announce(String destination) {
+        return topic().publish(destination).then().onErrorResume(e -> Mono.empty());
+    }
+
+    private RTopicReactive topic() {
+        return redis.getTopic(keys.prefix() + ":limits-changed", StringCodec.INSTANCE);
+    }
+
+    /** The most recent 429 a worker got from the destination (both fields are written together, on every 429). */
+    public Mono<Last429> last429(String destination) {
+        return redis.<String, String>getMap(keys.domainLimits(destination), StringCodec.INSTANCE)
+                .getAll(java.util.Set.of("last_429_at", "last_429_retry_after_ms"))
+                .map(f -> new Last429(parseLong(f.get("last_429_at")), parseLong(f.get("last_429_retry_after_ms"))))
+                .defaultIfEmpty(Last429.NEVER);
+    }
+
+    /**
+     * @param at           epoch ms of the answer, 0 when none was recorded
+     * @param retryAfterMs the Retry-After it carried in ms, 0 when it had none
+     */
+    public record Last429(long at, long retryAfterMs) {
+        public static final Last429 NEVER = new Last429(0, 0);
     }
 
     /** Sets (or with nulls clears) an operator override; takes effect on every replica within a second. */

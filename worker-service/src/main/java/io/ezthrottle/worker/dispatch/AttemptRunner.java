@@ -134,7 +134,7 @@ public class AttemptRunner {
         return events.dispatching(job.id()).onErrorResume(e -> Mono.empty())
                 .then(workflow.armTimeout(job, entry.attempt().stage()))
                 .then(upstream.call(p.stageSpec(), job.idempotentKey()))
-                .flatMap(outcome -> learn(p, outcome).then(decide(p, outcome)).flatMap(step -> {
+                .flatMap(outcome -> learn(p, outcome).then(policy.observe(p.destination(), outcome)).then(decide(p, outcome)).flatMap(step -> {
                     log.info("attempt done job_id={} attempt={} try={} status={} step={} ms={}", job.id(), entry.attempt(),
                             entry.epoch() + 1, outcome.response() == null ? outcome.transportError() : outcome.response().statusCode(),
                             step.kind(), (System.nanoTime() - start) / 1_000_000);

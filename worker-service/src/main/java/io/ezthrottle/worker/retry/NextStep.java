@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param kind          the decision
  * @param delay         for {@link Kind#RETRY}: wait before the next try
- * @param pauseDomain   for a 429/503 with Retry-After: hold the whole destination for everyone this long
+ * @param pauseDomain   always zero: pausing the whole destination is {@link DestinationBackoff}'s (via
+ *                      {@link RetryPolicyEngine#observe}), for every failed answer whatever the job's next step
  * @param rerouteRegion for {@link Kind#REROUTE}: where the attempt moves
  */
 public record NextStep(Kind kind, Duration delay, Duration pauseDomain, String rerouteRegion) {

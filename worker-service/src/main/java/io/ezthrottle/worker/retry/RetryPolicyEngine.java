@@ -12,12 +12,14 @@ import io.ezthrottle.core.job.Trigger;
 import io.ezthrottle.worker.WorkerProperties;
 import io.ezthrottle.worker.dispatch.UpstreamOutcome;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * Decides the next step after an attempt, in the order of compat-protocol §6.5: a matching fallback trigger first,
- * then retries in place (exponential backoff with full jitter, {@code Retry-After} honoured and applied to the
- * whole destination), then a reroute to another live region, else the attempt's final result. Connection errors
- * and timeouts are retried like retry codes; any other 4xx fails at once.
+ * then retries in place (exponential backoff with full jitter, {@code Retry-After} honoured), then a reroute to
+ * another live region, else the attempt's final result. Connection errors and timeouts are retried like retry codes;
+ * any other 4xx fails at once. What the answer means for the whole destination (a shared pause) is
+ * {@link DestinationBackoff}'s, applied through {@link #observe} whatever the job's own next step.
  */
 @Component
 public class RetryPolicyEngine {
@@ -25,9 +27,17 @@ public class RetryPolicyEngine {
     private final WorkerProperties properties;
     private final Clock clock;
 
-    public RetryPolicyEngine(WorkerProperties properties, Clock clock) {
+    private final DestinationBackoff destinations;
+
+    public RetryPolicyEngine(WorkerProperties properties, Clock clock, DestinationBackoff destinations) {
         this.properties = properties;
         this.clock = clock;
+        this.destinations = destinations;
+    }
+
+    /** Applies what the answer says about its destination to every replica (never fails). */
+    public Mono<Void> observe(String destination, UpstreamOutcome outcome) {
+        return destinations.observe(destination, outcome);
     }
 
     /**
@@ -54,9 +64,7 @@ public class RetryPolicyEngine {
                     ? RetryAfter.parse(outcome.response().headers().get("retry-after"), clock)
                             .map(d -> d.compareTo(properties.retryAfterMax()) > 0 ? properties.retryAfterMax() : d)
                     : Optional.empty();
-            Duration delay = retryAfter.orElseGet(() -> backoff(retriesUsed));
-            Duration pause = retryAfter.orElse(status != null && status == 429 ? backoff(0) : Duration.ZERO);
-            return NextStep.retry(delay, pause);
+            return NextStep.retry(retryAfter.orElseGet(() -> backoff(retriesUsed)), Duration.ZERO);
         }
         if (status != null && policy.rerouteCodes().contains(status) && reroutesUsed < policy.maxReroutes()
                 && rerouteTarget.isPresent()) {

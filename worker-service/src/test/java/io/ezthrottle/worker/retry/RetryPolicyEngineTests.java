@@ -28,7 +28,7 @@ class RetryPolicyEngineTests {
 
     private final WorkerProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
             .bindOrCreate("ezthrottle.worker", WorkerProperties.class);
-    private final RetryPolicyEngine engine = new RetryPolicyEngine(properties, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final RetryPolicyEngine engine = new RetryPolicyEngine(properties, Clock.fixed(NOW, ZoneOffset.UTC), null);
     private final JobPayloadParser parser = new JobPayloadParser();
 
     private JobSpec spec(String extra) {
@@ -104,19 +104,18 @@ class RetryPolicyEngineTests {
         assertThat(decide(answer(503), camel, 0).kind()).isEqualTo(NextStep.Kind.FAIL);
     }
 
+    // Holding the whole destination is DestinationBackoff's (DestinationBackoffIntegrationTests).
     @Test
-    void retryAfterInSecondsIsHonouredAndHoldsTheWholeDestination() {
+    void retryAfterInSecondsIsHonoured() {
         NextStep step = decide(answer(429, Map.of("retry-after", "7")), spec(""), 0);
         assertThat(step.kind()).isEqualTo(NextStep.Kind.RETRY);
         assertThat(step.delay()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(step.pauseDomain()).isEqualTo(Duration.ofSeconds(7));
     }
 
     @Test
     void retryAfterAsHttpDateIsHonouredOn503() {
         NextStep step = decide(answer(503, Map.of("retry-after", "Sun, 01 Jun 2025 12:00:30 GMT")), spec(""), 0);
         assertThat(step.delay()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(step.pauseDomain()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -126,16 +125,9 @@ class RetryPolicyEngineTests {
     }
 
     @Test
-    void a429WithoutRetryAfterStillSlowsTheDestination() {
-        NextStep step = decide(answer(429), spec(""), 0);
-        assertThat(step.pauseDomain()).isPositive();
-    }
-
-    @Test
-    void retryAfterOnOtherStatusesDoesNotPauseTheDestination() {
+    void retryAfterOnOtherStatusesIsIgnored() {
         NextStep step = decide(answer(500, Map.of("retry-after", "120")), spec(""), 0);
         assertThat(step.kind()).isEqualTo(NextStep.Kind.RETRY);
-        assertThat(step.pauseDomain()).isZero();
         assertThat(step.delay()).isLessThanOrEqualTo(properties.backoffBase());
     }
 
