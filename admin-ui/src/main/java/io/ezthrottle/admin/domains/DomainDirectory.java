@@ -69,8 +69,9 @@ class DomainDirectory {
     }
 
     private Mono<DomainRow> row(String destination, QueueSnapshot.DomainBacklog backlog) {
-        return Mono.zip(limits.read(destination), inFlight.count(destination))
-                .map(t -> new DomainRow(destination, t.getT1(), backlog == null ? 0 : backlog.backlog(), t.getT2()));
+        return Mono.zip(limits.read(destination), inFlight.count(destination), limits.last429(destination))
+                .map(t -> new DomainRow(destination, t.getT1(), backlog == null ? 0 : backlog.backlog(), t.getT2(),
+                        t.getT3()));
     }
 
     /** Destinations named by keys matching {@code keyWithStar} (the key of destination {@code *}). */

@@ -7,9 +7,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import io.ezthrottle.admin.web.ConsoleTimes;
 import io.ezthrottle.core.delivery.DeadLetterStore;
 import io.ezthrottle.core.delivery.DeliveryStore;
+import io.ezthrottle.core.redis.RedisKeys;
 import io.ezthrottle.core.secret.WebhookSecretStore;
 import io.ezthrottle.core.secret.WebhookSecrets;
 import io.ezthrottle.core.tenant.Tenant;
@@ -190,7 +193,19 @@ class ConsoleBrowserTests {
         browser.await("override shown", d -> browser.has("#domains tr[data-destination='" + destination + "'] .source.override"));
         assertThat(row("#domains", destination, "data-destination").findElement(By.cssSelector(".rps")).getText())
                 .isEqualTo("4.00 rps");
+        assertThat(row("#domains", destination, "data-destination").findElement(By.cssSelector(".last-429")).getText())
+                .isEqualTo("never");
+
+        // the fields a worker writes when the upstream answers 429; the stub here never does
+        long last429 = System.currentTimeMillis() - 42_000;
+        platform.adminBean(RedissonReactiveClient.class)
+                .getMap(platform.adminBean(RedisKeys.class).domainLimits(destination), StringCodec.INSTANCE)
+                .putAll(Map.of("last_429_at", Long.toString(last429), "last_429_retry_after_ms", "30000")).block(REDIS);
         browser.open(url("/domains"));
+        WebElement shown = row("#domains", destination, "data-destination").findElement(By.cssSelector(".last-429"));
+        assertThat(shown.getText()).containsPattern("\\d+ (s|min) ago").contains("Retry-After 30 s");
+        assertThat(shown.findElement(By.cssSelector("time")).getAttribute("title"))
+                .isEqualTo(platform.adminBean(ConsoleTimes.class).format(last429));
         browser.screenshot("domains");
     }
 
