@@ -209,6 +209,36 @@ class KubernetesManifestTests {
                 .as("README.md documents variables no service reads").isEmpty();
     }
 
+    @ParameterizedTest(name = "console variables in {0}")
+    @MethodSource("overlays")
+    void theConsoleGetsEveryVariableItNamesAndTheApiTheAdminCredentials(Path overlay) throws IOException {
+        // The console names its operator settings as ${VARIABLE:default} placeholders in admin-ui.properties. A
+        // deployment that leaves one out loses a feature without a word: no viewers, or a password per pod.
+        Set<String> named = new TreeSet<>();
+        try (var in = KubernetesManifestTests.class.getClassLoader().getResourceAsStream("admin-ui.properties")) {
+            assertThat(in).as("admin-ui.properties on the class path").isNotNull();
+            Matcher m = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]+)[:}]")
+                    .matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            while (m.find()) {
+                named.add(m.group(1));
+            }
+        }
+        assertThat(named).as("variables admin-ui.properties names").contains("EZTHROTTLE_ADMIN_VIEWERS");
+        KustomizeTree tree = KustomizeTree.read(overlay);
+        assertThat(containerEnv(tree, "admin-ui")).as("env of admin-ui in " + overlay.getFileName()).containsAll(named);
+        // the admin REST API authenticates with the same variables; it stays off while its password is unset
+        assertThat(containerEnv(tree, "api-service")).as("env of api-service in " + overlay.getFileName())
+                .contains("EZTHROTTLE_ADMIN_USER", "EZTHROTTLE_ADMIN_PASSWORD");
+    }
+
+    private static Set<String> containerEnv(KustomizeTree tree, String deployment) {
+        return tree.objects().stream().filter(o -> "Deployment".equals(kind(o)) && deployment.equals(name(o)))
+                .flatMap(d -> maps(at(d, "spec", "template", "spec", "containers")).stream())
+                .filter(c -> deployment.equals(str(c, "name")))
+                .flatMap(c -> maps(c.get("env")).stream()).map(e -> str(e, "name"))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
     /** Backticked variable names of the README's configuration table, except launcher-only rows. */
     static Set<String> readmeVariables(String readme) {
         Set<String> names = new TreeSet<>();
