@@ -7,8 +7,7 @@ import io.ezthrottle.api.error.ApiException;
 import io.ezthrottle.api.error.RequestBodies;
 import io.ezthrottle.api.job.JobSubmissions;
 import io.ezthrottle.api.job.Submission;
-import io.ezthrottle.api.stream.JobEventStream;
-import io.ezthrottle.api.stream.JobStreamResponses;
+import io.ezthrottle.api.stream.JobStreamSessions;
 import io.ezthrottle.core.egress.EgressPolicy;
 import io.ezthrottle.core.job.JobIds;
 import io.ezthrottle.core.job.JobPayloadParser;
@@ -41,17 +40,17 @@ public class LocalJobController {
     private final JobPayloadParser parser;
     private final JobSubmissions submissions;
     private final RedisJobStore jobs;
-    private final JobEventStream stream;
+    private final JobStreamSessions sessions;
     private final EgressPolicy egress;
     private final LocalTenant local;
 
     public LocalJobController(RequestBodies bodies, JobPayloadParser parser, JobSubmissions submissions,
-                              RedisJobStore jobs, JobEventStream stream, EgressPolicy egress, LocalTenant local) {
+                              RedisJobStore jobs, JobStreamSessions sessions, EgressPolicy egress, LocalTenant local) {
         this.bodies = bodies;
         this.parser = parser;
         this.submissions = submissions;
         this.jobs = jobs;
-        this.stream = stream;
+        this.sessions = sessions;
         this.egress = egress;
         this.local = local;
     }
@@ -77,7 +76,7 @@ public class LocalJobController {
 
     @GetMapping("/{id}/stream")
     public Mono<Void> stream(@PathVariable String id, ServerWebExchange exchange) {
-        return own(id).flatMap(job -> JobStreamResponses.write(exchange.getResponse(), stream.events(job)));
+        return own(id).flatMap(job -> sessions.serve(exchange.getResponse(), job));
     }
 
     private Mono<JobRecord> own(String id) {

@@ -11,16 +11,19 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** {@code GET /api/v1/jobs/{id}/stream}: the live stream of one of the caller's jobs; another tenant's job is a 404. */
+/**
+ * {@code GET /api/v1/jobs/{id}/stream}: the live stream of one of the caller's jobs, in stream mode (its webhooks wait
+ * while it is open, compat-protocol §1.7); another tenant's job is a 404.
+ */
 @RestController
 public class JobStreamController {
 
     private final RedisJobStore jobs;
-    private final JobEventStream stream;
+    private final JobStreamSessions sessions;
 
-    public JobStreamController(RedisJobStore jobs, JobEventStream stream) {
+    public JobStreamController(RedisJobStore jobs, JobStreamSessions sessions) {
         this.jobs = jobs;
-        this.stream = stream;
+        this.sessions = sessions;
     }
 
     @GetMapping("/api/v1/jobs/{id}/stream")
@@ -32,6 +35,6 @@ public class JobStreamController {
         return jobs.find(id)
                 .filter(job -> job.tenantId().equals(tenant.id()))
                 .switchIfEmpty(Mono.error(ApiException.notFound("job not found")))
-                .flatMap(job -> JobStreamResponses.write(exchange.getResponse(), stream.events(job)));
+                .flatMap(job -> sessions.serve(exchange.getResponse(), job));
     }
 }

@@ -152,7 +152,13 @@ public abstract class ApiDeliveryIntegrationSupport {
     }
 
     protected SseStream openStream(String path, String apiKey) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET();
+        return openStreamOn(port, path, apiKey);
+    }
+
+    /** Opens a stream on the API replica listening on {@code onPort}. */
+    protected SseStream openStreamOn(int onPort, String path, String apiKey) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + onPort + path))
+                .header("Accept", "text/event-stream").GET();
         if (apiKey != null) {
             b.header("Authorization", "Bearer " + apiKey);
         }

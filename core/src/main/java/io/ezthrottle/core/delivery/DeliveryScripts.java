@@ -40,23 +40,30 @@ final class DeliveryScripts {
     /**
      * Creates deliveries of one shard (each unless it exists), and schedules every webhook as already claimed by
      * the caller (score = now + lease) so the planning replica can attempt at once while a crash still hands them
-     * to another replica when the lease ends. KEYS: the shard's schedule, then one delivery hash per plan. ARGV:
-     * lease ms, ttl ms, then per plan: job id, tenant, surface, body, votes needed, voters, n, and url and vote
-     * (1/0) per webhook. Returns {now, then per plan: the count of its members followed by them}; a count of 0 means
-     * the delivery already existed (a result entry read twice).
+     * to another replica when the lease ends. KEYS: the shard's schedule, then per plan its delivery hash and its
+     * stream-mode hash ({@link StreamHandoff}). ARGV: lease ms, ttl ms, then per plan: job id, tenant, surface, body,
+     * votes needed, voters, n, and url and vote (1/0) per webhook. Returns {now, then per plan: the count of its
+     * members followed by them}; a count of 0 means the delivery already existed (a result entry read twice), -1
+     * that a live stream carries the outcome and the result is held back, -2 that a stream already delivered it.
      */
     static final String PLAN = NOW + """
             local out = {tostring(now)}
             local leased = now + tonumber(ARGV[1])
             local a = 3
-            for k = 2, #KEYS do
-              local hash = KEYS[k]
+            for k = 2, #KEYS, 2 do
+              local hash, streaming = KEYS[k], KEYS[k + 1]
               local job, tenant, surface, body = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
               local needed, voting, n = tonumber(ARGV[a + 4]), ARGV[a + 5], tonumber(ARGV[a + 6])
               local targets = a + 7
               a = targets + 2 * n
+              local mode = redis.call('HGET', streaming, 'mode')
               if redis.call('EXISTS', hash) == 1 then
                 out[#out + 1] = '0'
+              elseif mode == 'stream' then
+                redis.call('HSET', streaming, 'held', '1')
+                out[#out + 1] = '-1'
+              elseif mode == 'streamed' then
+                out[#out + 1] = '-2'
               else
                 redis.call('HSET', hash, 'tenant', tenant, 'job_id', job, 'surface', surface, 'body', body,
                   'n', n, 'needed', needed, 'voting', voting, 'votes', 0, 'dead_votes', 0,

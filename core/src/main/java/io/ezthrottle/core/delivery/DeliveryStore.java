@@ -37,11 +37,14 @@ public final class DeliveryStore {
      * entry read twice).
      */
     public Mono<List<PendingAttempt>> plan(DeliveryPlan plan, Duration lease, Duration ttl) {
-        return planAll(DeliveryShards.of(plan.jobId()), List.of(plan), lease, ttl).map(all -> all.get(0));
+        return planAll(DeliveryShards.of(plan.jobId()), List.of(plan), lease, ttl).map(all -> all.get(0).attempts());
     }
 
-    /** {@link #plan} for several jobs of one shard in one call; one list of attempts per plan, in order. */
-    public Mono<List<List<PendingAttempt>>> planAll(int shard, List<DeliveryPlan> plans, Duration lease, Duration ttl) {
+    /**
+     * {@link #plan} for several jobs of one shard in one call; one answer per plan, in order. A job whose live
+     * stream carries the outcome ({@link StreamHandoff}) is not planned but held.
+     */
+    public Mono<List<Planned>> planAll(int shard, List<DeliveryPlan> plans, Duration lease, Duration ttl) {
         List<Object> keyList = new ArrayList<>(List.of(keys.deliveryDue(shard)));
         List<Object> args = new ArrayList<>(List.of(ms(lease), ms(ttl)));
         for (DeliveryPlan plan : plans) {
@@ -49,6 +52,7 @@ public final class DeliveryStore {
                 throw new IllegalArgumentException("job " + plan.jobId() + " is not in shard " + shard);
             }
             keyList.add(keys.delivery(shard, plan.jobId()));
+            keyList.add(StreamHandoff.key(keys, plan.jobId()));
             args.addAll(List.of(plan.jobId(), plan.tenantId(), plan.surface().name(), plan.body(),
                     Integer.toString(plan.votesNeeded()), Long.toString(plan.voters()), Integer.toString(plan.targets().size())));
             for (DeliveryPlan.Target t : plan.targets()) {
@@ -59,18 +63,22 @@ public final class DeliveryStore {
         return this.<List<Object>>run(DeliveryScripts.PLAN, RScript.ReturnType.LIST, keyList, args)
                 .map(out -> {
                     long now = Long.parseLong(out.get(0).toString());
-                    List<List<PendingAttempt>> result = new ArrayList<>();
+                    List<Planned> result = new ArrayList<>();
                     int at = 1;
                     for (DeliveryPlan plan : plans) {
                         int count = Integer.parseInt(out.get(at).toString());
-                        at += 1 + count;
+                        at += 1 + Math.max(0, count);
+                        if (count <= 0) {
+                            result.add(count == -1 ? Planned.HELD : Planned.NOTHING);
+                            continue;
+                        }
                         List<PendingAttempt> attempts = new ArrayList<>();
                         for (int i = 0; i < count; i++) {
                             DeliveryPlan.Target t = plan.targets().get(i);
                             attempts.add(new PendingAttempt(new AttemptRef(plan.jobId(), i), plan.tenantId(), plan.surface(),
                                     plan.body(), t.url(), t.vote(), 0, now));
                         }
-                        result.add(attempts);
+                        result.add(new Planned(attempts, false));
                     }
                     return result;
                 });

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import io.ezthrottle.core.delivery.DeliveryPlan;
 import io.ezthrottle.core.delivery.DeliveryShards;
 import io.ezthrottle.core.delivery.DeliveryStore;
+import io.ezthrottle.core.delivery.Planned;
 import io.ezthrottle.core.job.redis.RedisJobStore;
 import io.ezthrottle.core.redis.JobStreams;
 import io.ezthrottle.core.redis.StreamGroups;
@@ -36,6 +37,8 @@ public class ResultIntake implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ResultIntake.class);
     private static final int PLANNING_CONCURRENCY = 32;
+    /** Bounds one reclaim pass (pages of {@code batch-size}); the rest waits for the next pass. */
+    private static final int MAX_RECLAIM_PAGES = 1000;
 
     private final JobStreams streams;
     private final RedisJobStore jobs;
@@ -82,12 +85,26 @@ public class ResultIntake implements SmartLifecycle {
                 .flatMap(this::handleAll);
     }
 
-    /** Takes over entries that another consumer read and never acknowledged (it died between read and plan). */
+    /**
+     * Takes over entries that another consumer read and never acknowledged (it died between read and plan), and
+     * looks again at entries held for a live stream. Walks the whole pending list: held entries stay pending, so
+     * stopping after the first page could leave a dead consumer's entries behind them forever.
+     */
     private Mono<Void> reclaimOnce() {
+        return reclaimFrom(StreamMessageId.MIN, 0);
+    }
+
+    private Mono<Void> reclaimFrom(StreamMessageId start, int page) {
         return streams.results()
                 .autoClaim(StreamGroups.WEBHOOKS, consumer, properties.reclaimIdle().toMillis(), TimeUnit.MILLISECONDS,
-                        StreamMessageId.MIN, properties.batchSize())
-                .flatMap(result -> handleAll(result.getMessages()));
+                        start, properties.batchSize())
+                .flatMap(result -> handleAll(result.getMessages())
+                        .then(Mono.defer(() -> {
+                            StreamMessageId next = result.getNextId();
+                            boolean more = next != null && !next.equals(StreamMessageId.MIN) && !next.equals(start)
+                                    && page < MAX_RECLAIM_PAGES;
+                            return more ? reclaimFrom(next, page + 1) : Mono.<Void>empty();
+                        })));
     }
 
     /**
@@ -134,12 +151,23 @@ public class ResultIntake implements SmartLifecycle {
                 });
     }
 
-    /** Plans one shard's jobs in one call and starts their attempts; emits the entries handled. */
+    /**
+     * Plans one shard's jobs in one call and starts their attempts; emits the entries handled. An entry whose job's
+     * outcome a live stream carries (compat-protocol §1.7) is held: not acknowledged, so it is looked at again when
+     * reclaimed, by which time the stream has either delivered the outcome or handed it back to the webhooks.
+     */
     private Flux<StreamMessageId> plan(int shard, List<Read> reads) {
         return deliveries.planAll(shard, reads.stream().map(Read::plan).toList(), properties.lease(), properties.activeRetention())
-                .flatMapMany(attempts -> {
-                    attempts.forEach(dispatcher::runNow);
-                    return Flux.fromIterable(reads).map(Read::entry);
+                .flatMapMany(planned -> {
+                    List<StreamMessageId> handled = new java.util.ArrayList<>(reads.size());
+                    for (int i = 0; i < reads.size(); i++) {
+                        Planned p = planned.get(i);
+                        if (!p.held()) {
+                            dispatcher.runNow(p.attempts());
+                            handled.add(reads.get(i).entry());
+                        }
+                    }
+                    return Flux.fromIterable(handled);
                 })
                 .onErrorResume(e -> {
                     log.warn("{} result entries not planned (they stay pending): {}", reads.size(), e.toString());
