@@ -23,6 +23,7 @@ import io.ezthrottle.worker.intake.PendingJob;
 import io.ezthrottle.worker.pacing.DestinationLanes;
 import io.ezthrottle.worker.pacing.InFlightLeases;
 import io.ezthrottle.worker.pacing.LimitsCache;
+import io.ezthrottle.worker.pacing.SlotDispatcher;
 import io.ezthrottle.worker.region.WorkerIdentity;
 import io.ezthrottle.worker.retry.NextStep;
 import io.ezthrottle.worker.retry.RetryPolicyEngine;
@@ -92,20 +93,69 @@ public class AttemptRunner {
         this.queueDelay = Timer.builder("ezthrottle.worker.queue.delay")
                 .description("from acceptance to first dispatch of a job").publishPercentiles(0.5, 0.99)
                 .register(meters);
-        lanes.onDispatch((job, token) -> {
-            active.incrementAndGet();
-            run(job).then(Mono.defer(() -> leases.release(job.destination(), token)))
-                    .onErrorResume(e -> Mono.empty())
-                    .doFinally(s -> {
-                        active.decrementAndGet();
-                        held.release();
-                    }).subscribe();
+        lanes.onDispatch(new SlotDispatcher() {
+            @Override
+            public Mono<Boolean> prepare(PendingJob job) {
+                return AttemptRunner.this.prepare(job);
+            }
+
+            @Override
+            public void send(PendingJob job, String token) {
+                AttemptRunner.this.send(job, token);
+            }
         });
     }
 
     /** Attempts currently between claim and acknowledgement on this worker. */
     public int active() {
         return active.get();
+    }
+
+    /**
+     * Claims the job's attempt and arms its timers, so that sending it is only the upstream call. Emits false (and
+     * has released the job) when it is not to be sent: stale or finished (acknowledged), or the bookkeeping failed
+     * (the entry stays pending).
+     */
+    Mono<Boolean> prepare(PendingJob p) {
+        active.incrementAndGet();
+        return ledger.claim(p.entry(), identity.consumer(), p.deadOwner())
+                .retryWhen(Retry.backoff(3, Duration.ofMillis(200)))
+                .flatMap(claim -> claim == AttemptLedger.Claim.CLAIMED
+                        ? workflow.armTimeout(p.job(), p.entry().attempt().stage()).thenReturn(true)
+                        : (claim == AttemptLedger.Claim.TERMINAL && p.deadOwner() != null
+                        ? streams.publishResult(p.job().id()).then() : Mono.<Void>empty())
+                        .then(acknowledge(p)).thenReturn(false))
+                .onErrorResume(e -> {
+                    log.error("attempt bookkeeping failed job_id={} attempt={} (entry stays pending): {}",
+                            p.entry().jobId(), p.entry().attempt(), e.toString());
+                    return Mono.just(false);
+                })
+                .doOnNext(ready -> {
+                    if (!ready) {
+                        finished();
+                    }
+                });
+    }
+
+    /** Sends a prepared job (its slot has come), records the outcome, acknowledges, gives the token back. */
+    void send(PendingJob p, String token) {
+        execute(p).then(Mono.defer(() -> acknowledge(p)))
+                // Bookkeeping after the call failed: go through the claim again, as a redelivered entry would (the
+                // attempt is no longer claimable, so this only acknowledges).
+                .onErrorResume(e -> run(p))
+                .then(Mono.defer(() -> leases.release(p.destination(), token)))
+                .onErrorResume(e -> Mono.empty())
+                .doFinally(s -> finished())
+                .subscribe();
+    }
+
+    private void finished() {
+        active.decrementAndGet();
+        held.release();
+    }
+
+    private Mono<Void> acknowledge(PendingJob p) {
+        return streams.done(streams.stream(p.stream()), StreamGroups.WORKERS, p.entryId());
     }
 
     Mono<Void> run(PendingJob p) {
@@ -115,7 +165,7 @@ public class AttemptRunner {
                     case TERMINAL -> p.deadOwner() != null ? streams.publishResult(p.job().id()).then() : Mono.<Void>empty();
                     default -> Mono.<Void>empty();
                 })
-                .then(Mono.defer(() -> streams.done(streams.stream(p.stream()), StreamGroups.WORKERS, p.entryId())))
+                .then(Mono.defer(() -> acknowledge(p)))
                 .retryWhen(Retry.backoff(3, Duration.ofMillis(200)))
                 .onErrorResume(e -> {
                     log.error("attempt bookkeeping failed job_id={} attempt={} (entry stays pending): {}",
@@ -131,9 +181,9 @@ public class AttemptRunner {
             queueDelay.record(Duration.ofMillis(Math.max(0, clock.millis() - job.createdAt())));
         }
         long start = System.nanoTime();
-        return events.dispatching(job.id()).onErrorResume(e -> Mono.empty())
-                .then(workflow.armTimeout(job, entry.attempt().stage()))
-                .then(upstream.call(p.stageSpec(), job.idempotentKey()))
+        // The nudge for live streams must not delay the call its slot was reserved for.
+        events.dispatching(job.id()).onErrorResume(e -> Mono.empty()).subscribe();
+        return upstream.call(p.stageSpec(), job.idempotentKey())
                 .flatMap(outcome -> learn(p, outcome).then(policy.observe(p.destination(), outcome)).then(decide(p, outcome)).flatMap(step -> {
                     log.info("attempt done job_id={} attempt={} try={} status={} step={} ms={}", job.id(), entry.attempt(),
                             entry.epoch() + 1, outcome.response() == null ? outcome.transportError() : outcome.response().statusCode(),
@@ -211,8 +261,10 @@ public class AttemptRunner {
                         return end(p, "done", fields);
                     });
         }
+        // The record held since intake is enough to finish with: finishing reads only the job's id and spec, which
+        // never change, so no second read of the record per job.
         return ledger.succeed(p.entry(), fields)
-                .flatMap(won -> won ? jobs.find(p.job().id()).flatMap(j -> workflow.finished(j, true)) : Mono.empty());
+                .flatMap(won -> won ? workflow.finished(p.job(), true) : Mono.empty());
     }
 
     private static String firstDone(Map<String, String> f) {
@@ -221,8 +273,8 @@ public class AttemptRunner {
 
     private Mono<Void> end(PendingJob p, String mark, Map<String, String> fields) {
         return ledger.endAttempt(p.entry(), mark, fields).flatMap(end -> switch (end) {
-            case JOB_FAILED -> jobs.find(p.job().id()).flatMap(j -> workflow.finished(j, false));
-            case JOB_COMPLETED -> jobs.find(p.job().id()).flatMap(j -> workflow.finished(j, true));
+            case JOB_FAILED -> workflow.finished(p.job(), false);
+            case JOB_COMPLETED -> workflow.finished(p.job(), true);
             default -> Mono.<Void>empty();
         });
     }

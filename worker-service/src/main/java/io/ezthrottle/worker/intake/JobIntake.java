@@ -29,6 +29,8 @@ import reactor.util.retry.Retry;
 public class JobIntake implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobIntake.class);
+    /** Job records read at once while taking in a batch (one round trip per entry in turn would cap intake). */
+    private static final int LOAD_CONCURRENCY = 32;
 
     private final JobStreams streams;
     private final RedisKeys keys;
@@ -74,7 +76,8 @@ public class JobIntake implements SmartLifecycle {
         return streams.read(streams.stream(stream), StreamGroups.WORKERS, identity.consumer(),
                         Math.min(room, properties.batchSize()), properties.pollTimeout())
                 .flatMapIterable(Map::entrySet)
-                .concatMap(e -> acceptor.accept(stream, e.getKey(), e.getValue(), null))
+                .flatMapSequential(e -> acceptor.load(stream, e.getKey(), e.getValue(), null), LOAD_CONCURRENCY)
+                .concatMap(EntryAcceptor.Placement::place)
                 .then();
     }
 

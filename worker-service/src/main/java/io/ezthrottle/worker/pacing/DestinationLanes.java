@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BiConsumer;
 
 import io.ezthrottle.core.throttle.DomainLimits;
 import io.ezthrottle.core.throttle.DomainRateLimiter;
@@ -52,7 +51,7 @@ public class DestinationLanes {
     private final HeldJobs held;
     private final WorkerProperties properties;
     private final Clock clock;
-    private volatile BiConsumer<PendingJob, String> dispatcher = (job, token) -> { };
+    private volatile SlotDispatcher dispatcher;
     private volatile boolean open = true;
 
     public DestinationLanes(LimitsCache limits, DomainRateLimiter rateLimiter, InFlightLimiter inFlight,
@@ -69,8 +68,8 @@ public class DestinationLanes {
         Gauge.builder("ezthrottle.worker.lanes", lanes, Map::size).description("destinations with a lane").register(meters);
     }
 
-    /** Who runs a job once its slot has come (with the in-flight token it holds). */
-    public void onDispatch(BiConsumer<PendingJob, String> dispatcher) {
+    /** Who gets jobs ready and sends them once their slot has come (with the in-flight token each holds). */
+    public void onDispatch(SlotDispatcher dispatcher) {
         this.dispatcher = dispatcher;
     }
 
@@ -131,6 +130,10 @@ public class DestinationLanes {
     }
 
     private enum Offer { ACCEPTED, FULL, CLOSED }
+
+    /** A job got ready to be sent, with the in-flight token it holds. */
+    private record Ready(PendingJob job, String token) {
+    }
 
     private final class Lane {
         private final String destination;
@@ -221,6 +224,11 @@ public class DestinationLanes {
                     .subscribe();
         }
 
+        /**
+         * One round: in-flight tokens first (the cluster-wide concurrency cap), then as many jobs got ready as tokens
+         * were granted, then their dispatch slots. Reserving the slots last keeps the reservation as close as possible
+         * to the calls it spaces.
+         */
         private Mono<Void> pumpOnce() {
             maybePull();
             return limits.get(destination).flatMap(l -> {
@@ -235,29 +243,73 @@ public class DestinationLanes {
                 return inFlight.acquire(destination, l.maxConcurrent(), wanted, leases.leaseMillis())
                         .doOnNext(tokens -> leases.hold(destination, tokens))
                         .flatMap(tokens -> tokens.isEmpty()
-                        ? Mono.delay(Duration.ofMillis(25)).then()
-                        : rateLimiter.acquire(destination, l, tokens.size(), properties.maxPermitWait()).flatMap(ok -> ok
-                                ? dispatch(l, tokens)
-                                : releaseAll(tokens).then(Mono.delay(properties.maxPermitWait().dividedBy(4))).then()));
+                                ? Mono.delay(Duration.ofMillis(25)).then()
+                                : prepare(tokens).flatMap(this::reserve));
             });
         }
 
-        private Mono<Void> dispatch(DomainLimits l, List<String> tokens) {
+        /** Takes a job per token and gets them ready; tokens left without a ready job are given back. */
+        private Mono<List<Ready>> prepare(List<String> tokens) {
             List<PendingJob> jobs = take(tokens.size());
+            for (int i = jobs.size(); i < tokens.size(); i++) {
+                leases.release(destination, tokens.get(i)).subscribe();
+            }
+            return Flux.range(0, jobs.size())
+                    .flatMapSequential(i -> dispatcher.prepare(jobs.get(i)).flatMap(ok -> {
+                        if (ok) {
+                            return Mono.just(new Ready(jobs.get(i), tokens.get(i)));
+                        }
+                        return leases.release(destination, tokens.get(i)).onErrorResume(e -> Mono.empty())
+                                .then(Mono.<Ready>empty());
+                    }))
+                    .collectList();
+        }
+
+        /**
+         * Reserves slots for ready jobs and starts each at its own. Ready jobs are already claimed, so they are sent
+         * even when the lane is closing; while the destination is paused, or its slots are booked further ahead than
+         * {@code maxPermitWait}, they wait here. Reservations never exceed the current batch size (the pace may have
+         * dropped since the jobs were taken).
+         */
+        private Mono<Void> reserve(List<Ready> ready) {
+            if (ready.isEmpty()) {
+                return Mono.empty();
+            }
+            return limits.get(destination).flatMap(l -> {
+                long now = clock.millis();
+                if (l.pausedUntil() > now) {
+                    return Mono.delay(Duration.ofMillis(Math.min(1000, l.pausedUntil() - now)))
+                            .then(Mono.defer(() -> reserve(ready)));
+                }
+                int n = Math.min(ready.size(), l.batch());
+                return rateLimiter.acquire(destination, l, n, properties.maxPermitWait()).flatMap(ok -> {
+                    if (!ok) {
+                        return Mono.delay(properties.maxPermitWait().dividedBy(4)).then(Mono.defer(() -> reserve(ready)));
+                    }
+                    dispatch(l, ready.subList(0, n));
+                    return reserve(ready.subList(n, ready.size()));
+                });
+            }).onErrorResume(e -> {
+                // Ready jobs are claimed by this worker: keep trying (Redis is back within a heartbeat or this
+                // worker dies and its entries are reclaimed), never drop them.
+                log.warn("slot reservation failed destination={} ready={}: {}", destination, ready.size(), e.toString());
+                return Mono.delay(Duration.ofMillis(500)).then(Mono.defer(() -> reserve(ready)));
+            });
+        }
+
+        private void dispatch(DomainLimits l, List<Ready> ready) {
             long interval = l.intervalNanos();
             long jitterCap = Math.min(properties.jitterMax().toNanos(), interval / 20);
-            for (int i = 0; i < tokens.size(); i++) {
-                String token = tokens.get(i);
-                if (i >= jobs.size()) {
-                    leases.release(destination, token).subscribe();
-                    continue;
-                }
-                PendingJob job = jobs.get(i);
+            for (int i = 0; i < ready.size(); i++) {
+                Ready r = ready.get(i);
                 long delay = i * interval + (jitterCap > 0 ? ThreadLocalRandom.current().nextLong(jitterCap) : 0);
-                Mono.delay(Duration.ofNanos(delay)).subscribe(x -> fire(job, token, interval));
+                if (delay == 0) {
+                    fire(r, interval);
+                } else {
+                    Mono.delay(Duration.ofNanos(delay)).subscribe(x -> fire(r, interval));
+                }
             }
             maybePull();
-            return Mono.empty();
         }
 
         /**
@@ -265,7 +317,7 @@ public class DestinationLanes {
          * start: when the JVM stalls, several slot timers fire at once, and without this they would reach the
          * upstream together although their slots were spaced correctly.
          */
-        private void fire(PendingJob job, String token, long interval) {
+        private void fire(Ready r, long interval) {
             long now = System.nanoTime();
             long wait;
             synchronized (this) {
@@ -274,14 +326,10 @@ public class DestinationLanes {
                 lastStart = now + wait;
             }
             if (wait == 0) {
-                dispatcher.accept(job, token);
+                dispatcher.send(r.job(), r.token());
             } else {
-                Mono.delay(Duration.ofNanos(wait)).subscribe(x -> dispatcher.accept(job, token));
+                Mono.delay(Duration.ofNanos(wait)).subscribe(x -> dispatcher.send(r.job(), r.token()));
             }
-        }
-
-        private Mono<Void> releaseAll(List<String> tokens) {
-            return Flux.fromIterable(tokens).concatMap(t -> leases.release(destination, t)).then();
         }
 
         /** Refills the lane from Redis when it is running low and a backlog is parked there. */

@@ -20,7 +20,14 @@ public class LimitsCache {
     private record Entry(DomainLimits limits, long readAt) {
     }
 
+    /** Least time between two stores of an unchanged signal (per destination, per worker). */
+    static final long REPEAT_NANOS = 1_000_000_000L;
+
+    private record Stored(PacingSignal signal, long at) {
+    }
+
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Stored> stored = new ConcurrentHashMap<>();
     private final DomainLimitsStore store;
 
     public LimitsCache(DomainLimitsStore store) {
@@ -41,10 +48,22 @@ public class LimitsCache {
         return e == null ? null : e.limits();
     }
 
+    /**
+     * Applies what an upstream said about its limits. An upstream that sends the same headers on every answer would
+     * otherwise cost two Redis writes per call and a re-read of the limits for the next dispatch: a signal equal to
+     * the one this worker last stored for the destination is stored again at most every {@link #REPEAT_NANOS}
+     * (enough to keep it from expiring as idle), while a different one is stored at once.
+     */
     public Mono<Void> learn(String destination, PacingSignal signal) {
         if (signal.isEmpty()) {
             return Mono.empty();
         }
+        long now = System.nanoTime();
+        Stored last = stored.get(destination);
+        if (last != null && last.signal().equals(signal) && now - last.at() < REPEAT_NANOS) {
+            return Mono.empty();
+        }
+        stored.put(destination, new Stored(signal, now));
         return get(destination)
                 .flatMap(current -> store.learn(destination, signal, current))
                 .doOnSuccess(v -> entries.remove(destination));
@@ -56,5 +75,6 @@ public class LimitsCache {
 
     public void forget(String destination) {
         entries.remove(destination);
+        stored.remove(destination);
     }
 }
