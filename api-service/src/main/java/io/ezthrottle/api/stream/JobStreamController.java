@@ -12,8 +12,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /api/v1/jobs/{id}/stream}: the live stream of one of the caller's jobs, in stream mode (its webhooks wait
- * while it is open, compat-protocol §1.7); another tenant's job is a 404.
+ * {@code GET /api/v1/jobs/{id}/stream}: the live stream of one of the caller's jobs (informative: a cloud job's
+ * webhooks go out as usual, see {@link JobStreamSessions}); another tenant's job is a 404.
  */
 @RestController
 public class JobStreamController {

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.ezthrottle.core.delivery.StreamHandoff;
 import io.ezthrottle.core.job.JobRecord;
+import io.ezthrottle.core.job.Surface;
 import io.ezthrottle.core.redis.JobStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,14 +16,17 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
- * Serves one job stream in <em>stream mode</em> (compat-protocol §1.7), on either surface: while the stream is
- * open the job's webhooks are held back, the terminal event written to the client is the delivery, and a stream
- * that ends any other way (client gone, a write failed, including the terminal one) hands the outcome back to the
- * webhooks, at once if the dispatcher was already holding it. The decision lives in Redis ({@link StreamHandoff}),
- * so it holds whichever API replica serves the stream and whichever dispatcher replica reads the result.
+ * Serves one job stream. A job of the local surface is streamed in <em>stream mode</em> (compat-protocol §1.7):
+ * while the stream is open the job's webhook is held back, the terminal event written to the client is the
+ * delivery, and a stream that ends any other way (client gone, a write failed, including the terminal one) hands
+ * the outcome back to the webhook, at once if the dispatcher was already holding it. The decision lives in Redis
+ * ({@link StreamHandoff}), so it holds whichever API replica serves the stream and whichever dispatcher replica
+ * reads the result.
  *
- * <p>A job without webhooks has nothing to hold back; a job whose webhooks were already planned (the stream was
- * opened after the dispatcher took the result) keeps them, and its stream only informs.
+ * <p>Only the local surface delivers "SSE stream first, webhook as fallback" (compat-protocol §1 overview, §1.7 is
+ * its E8). A cloud job's stream only informs: its quorum webhooks (§5.4) are the contract its receivers rely on,
+ * whoever happens to watch the job. Likewise a job without webhooks has nothing to hold back, and a job whose
+ * webhooks were already planned (the stream was opened after the dispatcher took the result) keeps them.
  */
 @Component
 public class JobStreamSessions {
@@ -43,7 +47,7 @@ public class JobStreamSessions {
 
     /** Writes the job's events to {@code response}; the caller has read the record and checked its owner. */
     public Mono<Void> serve(ServerHttpResponse response, JobRecord job) {
-        if (job.spec().webhooks().isEmpty()) {
+        if (job.surface() != Surface.LOCAL || job.spec().webhooks().isEmpty()) {
             return JobStreamResponses.write(response, stream.events(job));
         }
         return handoff.open(job.id(), properties.handoffLease())

@@ -30,15 +30,16 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Stream mode (compat-protocol §1.7): opening a job's stream holds its webhooks back; the terminal event written to
+ * Stream mode (compat-protocol §1.7, local surface): opening a job's stream holds its webhooks back; the terminal event written to
  * the stream is the delivery; a client that goes away hands the outcome back to the webhooks at once. The test plays
  * the webhook dispatcher through the delivery store, exactly as it plans a result entry; a second API replica shows
- * that the decision is shared through Redis.
+ * that the decision is shared through Redis. A cloud job's stream only informs: its webhooks are never held.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamModeIntegrationTests extends ApiDeliveryIntegrationSupport {
 
     private static final String HOOK = "https://hooks.example.com/h";
+    private static final String LOCAL = "local";
     private static final String JOB = "{\"url\": \"https://api.example.com/orders\", \"webhooks\": [{\"url\": \"" + HOOK + "\"}]}";
 
     @Autowired
@@ -73,14 +74,13 @@ class StreamModeIntegrationTests extends ApiDeliveryIntegrationSupport {
 
     @Test
     void theTerminalEventIsTheDeliveryAndTheWebhookIsNeverPlanned() {
-        TestTenant tenant = newTenant();
-        String jobId = submit(tenant, JOB);
+        String jobId = post("/jobs", null, localJob()).text("job_id");
 
-        try (SseStream stream = openStream("/api/v1/jobs/" + jobId + "/stream", tenant.apiKey())) {
+        try (SseStream stream = openStream("/jobs/" + jobId + "/stream", null)) {
             stream.awaitNamed("queued");
             awaitMode(jobId, "stream");
             // The dispatcher reads the result while the stream is open: it holds it back.
-            assertThat(planAsDispatcher(jobId, tenant.id())).isEqualTo(new Planned(List.of(), true));
+            assertThat(planAsDispatcher(jobId, LOCAL)).isEqualTo(new Planned(List.of(), true));
 
             finish(jobId, new UpstreamResponse(200, Map.of(), "{\"id\":1}"), true);
             stream.awaitEnd();
@@ -88,7 +88,7 @@ class StreamModeIntegrationTests extends ApiDeliveryIntegrationSupport {
         }
         awaitMode(jobId, "streamed");
         // The held entry, read again, is settled: nothing to send, nothing held.
-        assertThat(planAsDispatcher(jobId, tenant.id())).isEqualTo(new Planned(List.of(), false));
+        assertThat(planAsDispatcher(jobId, LOCAL)).isEqualTo(new Planned(List.of(), false));
         assertThat(deliveries.view(jobId).blockOptional(WAIT)).as("no webhook delivery exists").isEmpty();
     }
 
@@ -101,22 +101,21 @@ class StreamModeIntegrationTests extends ApiDeliveryIntegrationSupport {
         awaitMode(jobId, "stream");
         // The dispatcher reads the job's result while the stream is open (the test plays it before the stream can
         // see the end, which would settle the outcome through the stream instead).
-        assertThat(planAsDispatcher(jobId, "local").held()).isTrue();
+        assertThat(planAsDispatcher(jobId, LOCAL).held()).isTrue();
 
         stream.close(); // the client goes away before the terminal event reached it
         awaitMode(jobId, "stream_fallback");
         Await.until(() -> resultEntries(jobId) == 1, WAIT, () -> "the result published again for the dispatcher");
         finish(jobId, new UpstreamResponse(200, Map.of(), "ok"), false);
-        List<io.ezthrottle.core.delivery.PendingAttempt> attempts = planAsDispatcher(jobId, "local").attempts();
+        List<io.ezthrottle.core.delivery.PendingAttempt> attempts = planAsDispatcher(jobId, LOCAL).attempts();
         assertThat(attempts).singleElement().satisfies(a -> assertThat(a.url()).isEqualTo(HOOK));
     }
 
     @Test
     void aClientThatLeavesBeforeTheEndLetsTheNormalPathSendTheWebhook() {
-        TestTenant tenant = newTenant();
-        String jobId = submit(tenant, JOB);
+        String jobId = post("/jobs", null, localJob()).text("job_id");
 
-        SseStream stream = openStream("/api/v1/jobs/" + jobId + "/stream", tenant.apiKey());
+        SseStream stream = openStream("/jobs/" + jobId + "/stream", null);
         stream.awaitNamed("queued");
         awaitMode(jobId, "stream");
         stream.close();
@@ -124,17 +123,16 @@ class StreamModeIntegrationTests extends ApiDeliveryIntegrationSupport {
         assertThat(resultEntries(jobId)).as("nothing was held, so nothing is republished").isZero();
 
         finish(jobId, new UpstreamResponse(200, Map.of(), "ok"), true);
-        assertThat(planAsDispatcher(jobId, tenant.id()).attempts()).hasSize(1);
+        assertThat(planAsDispatcher(jobId, LOCAL).attempts()).hasSize(1);
     }
 
     @Test
     void aStreamOpenedAfterTheWebhooksWerePlannedOnlyInforms() {
-        TestTenant tenant = newTenant();
-        String jobId = submit(tenant, JOB);
+        String jobId = post("/jobs", null, localJob()).text("job_id");
         finish(jobId, new UpstreamResponse(200, Map.of(), "ok"), false);
-        assertThat(planAsDispatcher(jobId, tenant.id()).attempts()).hasSize(1);
+        assertThat(planAsDispatcher(jobId, LOCAL).attempts()).hasSize(1);
 
-        try (SseStream stream = openStream("/api/v1/jobs/" + jobId + "/stream", tenant.apiKey())) {
+        try (SseStream stream = openStream("/jobs/" + jobId + "/stream", null)) {
             stream.awaitEnd();
             assertThat(stream.names()).containsExactly("queued", "dispatching", "completed");
         }
@@ -142,15 +140,29 @@ class StreamModeIntegrationTests extends ApiDeliveryIntegrationSupport {
     }
 
     @Test
-    void streamsOnTwoReplicasShareTheDecision() {
+    void aCloudJobsStreamOnlyInformsItsWebhooksGoOutAsUsual() {
         TestTenant tenant = newTenant();
         String jobId = submit(tenant, JOB);
 
-        SseStream onFirst = openStream("/api/v1/jobs/" + jobId + "/stream", tenant.apiKey());
+        try (SseStream stream = openStream("/api/v1/jobs/" + jobId + "/stream", tenant.apiKey())) {
+            stream.awaitNamed("queued");
+            // Stream-first delivery belongs to the local surface (§1.7, A2); a cloud job's quorum webhooks never wait.
+            assertThat(planAsDispatcher(jobId, tenant.id()).attempts()).hasSize(1);
+            finish(jobId, new UpstreamResponse(200, Map.of(), "ok"), true);
+            stream.awaitEnd();
+        }
+        assertThat(handoff.mode(jobId).blockOptional(WAIT)).isEmpty();
+    }
+
+    @Test
+    void streamsOnTwoReplicasShareTheDecision() {
+        String jobId = post("/jobs", null, localJob()).text("job_id");
+
+        SseStream onFirst = openStream("/jobs/" + jobId + "/stream", null);
         onFirst.awaitNamed("queued");
-        try (SseStream onSecond = openStreamOn(secondPort, "/api/v1/jobs/" + jobId + "/stream", tenant.apiKey())) {
+        try (SseStream onSecond = openStreamOn(secondPort, "/jobs/" + jobId + "/stream", null)) {
             onSecond.awaitNamed("queued");
-            assertThat(planAsDispatcher(jobId, tenant.id()).held()).isTrue();
+            assertThat(planAsDispatcher(jobId, LOCAL).held()).isTrue();
 
             onFirst.close();
             // The second replica's stream is still attached, so the webhook stays held and nothing is republished.
@@ -163,7 +175,7 @@ class StreamModeIntegrationTests extends ApiDeliveryIntegrationSupport {
         }
         awaitMode(jobId, "streamed");
         assertThat(resultEntries(jobId)).isZero();
-        assertThat(planAsDispatcher(jobId, tenant.id())).isEqualTo(new Planned(List.of(), false));
+        assertThat(planAsDispatcher(jobId, LOCAL)).isEqualTo(new Planned(List.of(), false));
     }
 
     /** What the webhook dispatcher does with a result entry of this job. */
