@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.redisson.api.RedissonReactiveClient;
@@ -91,6 +92,12 @@ class ConsoleBrowserTests {
         browser.await("login form", d -> browser.has("#login-form"));
         browser.screenshot("login");
         browser.logIn(url(""), "admin", ConsolePlatform.ADMIN_PASSWORD);
+        // the session as the real server hands it out: hidden from scripts, never sent cross-site, 30 idle minutes
+        Cookie session = browser.driver().manage().getCookieNamed("JSESSIONID");
+        assertThat(session).as("session cookie").isNotNull();
+        assertThat(session.isHttpOnly()).as("HttpOnly").isTrue();
+        assertThat(session.getSameSite()).as("SameSite").isEqualTo("Strict");
+        assertThat(platform.consoleSessionTimeoutMinutes()).isEqualTo(30);
 
         browser.open(url("/tenants"));
         browser.find("#tenant-name").sendKeys("Browser Rockets");

@@ -17,8 +17,11 @@ import io.ezthrottle.api.ApiApplication;
 import io.ezthrottle.testsupport.RedisTestServer;
 import io.ezthrottle.webhook.WebhookApplication;
 import io.ezthrottle.worker.WorkerApplication;
+import org.apache.catalina.Context;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -83,6 +86,12 @@ final class ConsolePlatform implements AutoCloseable {
 
     String adminUrl(String path) {
         return "http://localhost:" + admin.getEnvironment().getProperty("local.server.port") + path;
+    }
+
+    /** The session timeout the console's embedded Tomcat applies, in minutes (Tomcat's unit). */
+    int consoleSessionTimeoutMinutes() {
+        TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) admin).getWebServer();
+        return ((Context) server.getTomcat().getHost().findChildren()[0]).getSessionTimeout();
     }
 
     <T> T adminBean(Class<T> type) {
