@@ -116,9 +116,41 @@ class LocalSurfaceIntegrationTests extends ApiDeliveryIntegrationSupport {
         Reply health = get("/health", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.text("status")).isEqualTo("ok");
-        assertThat(health.json().path("admission").path("max_body_bytes").asInt()).isEqualTo(1_048_576);
-        assertThat(health.json().path("admission").path("retry_after_seconds").asInt()).isEqualTo(5);
-        assertThat(health.json().path("admission").path("enabled").isBoolean()).isTrue();
+        var admission = health.json().path("admission");
+        // Every member compat-protocol §1.8 lists, with its type.
+        assertThat(admission.path("enabled").asBoolean()).as("the body limit is set").isTrue();
+        for (String member : java.util.List.of("memory_mb", "memory_limit_mb", "db_bytes", "db_max_bytes", "max_body_bytes",
+                "retry_after_seconds")) {
+            assertThat(admission.path(member).isIntegralNumber()).as(member + " in " + admission).isTrue();
+        }
+        assertThat(admission.path("memory_mb").asLong()).isPositive();
+        assertThat(admission.path("memory_limit_mb").asLong()).as("off in this context").isZero();
+        assertThat(admission.path("max_body_bytes").asInt()).isEqualTo(1_048_576);
+        assertThat(admission.path("retry_after_seconds").asInt()).isEqualTo(5);
+        assertThat(admission.path("state").asString()).isEqualTo("accepting");
+        assertThat(admission.path("max_queue_depth").asLong()).isZero();
+    }
+
+    @Test
+    void unroutedPathsAndFrameworkErrorsAnswerInTheLocalShape() {
+        Reply unrouted = get("/no/such/route", null);
+        assertThat(unrouted.status()).isEqualTo(404);
+        assertThat(unrouted.json().path("errors").path("detail").asString()).isEqualTo("Not Found");
+        assertThat(unrouted.json().has("error")).isFalse();
+
+        Reply wrongMethod = send("DELETE", "/jobs", null, null);
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.json().path("errors").path("detail").asString()).isEqualTo("Method Not Allowed");
+        assertThat(send("PUT", "/health", null, "{}").json().path("errors").path("detail").asString())
+                .isEqualTo("Method Not Allowed");
+
+        // The local routes' own refusals keep their documented {"error": ...}.
+        assertThat(get("/jobs/job_0_0", null).text("error")).isEqualTo("job not found");
+        // The cloud surface keeps its own shape.
+        TestTenant cloud = newTenant();
+        Reply cloudUnrouted = get("/api/v1/no-such-route", cloud.apiKey());
+        assertThat(cloudUnrouted.status()).isEqualTo(404);
+        assertThat(cloudUnrouted.json() == null || !cloudUnrouted.json().has("errors")).as(cloudUnrouted.toString()).isTrue();
     }
 
     @Test
