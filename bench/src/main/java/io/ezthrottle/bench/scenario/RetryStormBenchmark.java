@@ -170,7 +170,8 @@ public final class RetryStormBenchmark implements Scenario {
                         + "backoff 0.5 s × 2ⁿ, retrying 429, 5xx and transport errors (the do-it-yourself "
                         + "baseline);\n")
                 .append("- (b) a client submitting each request as a job (`retry_policy.max_retries` 4: the same "
-                        + "5 attempts) to one api-service, three workers and one webhook-service, the destination "
+                        + "5 attempts; a submission answered neither 201 nor 200 is sent again with the same "
+                        + "idempotency key, which never makes a second job) to one api-service, three workers and one webhook-service, the destination "
                         + "configured at its published 50/s (`ezthrottle.pacing.domains[host:port].rps=50`), and "
                         + "waiting for each job's webhook. The workers share one pause per destination: a 5xx, 429 or "
                         + "transport failure pauses it for all of them (`Retry-After` when given, else 0.5 s doubling "

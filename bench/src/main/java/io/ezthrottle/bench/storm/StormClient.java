@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  *   <li>{@code diy}: calls the upstream itself with Resilience4j Retry (5 attempts, exponential backoff 0.5 s × 2^n,
  *   retrying 429, 5xx and transport errors), the do-it-yourself baseline;</li>
- *   <li>{@code platform}: submits each request as a job (same attempt budget: {@code max_retries 4}) and waits for
- *   its webhook.</li>
+ *   <li>{@code platform}: submits each request as a job (same attempt budget: {@code max_retries 4}; a failed
+ *   submission is sent again with the same idempotency key) and waits for its webhook.</li>
  * </ul>
  * Requests arrive open-loop at a fixed rate. Prints one line {@code RESULT completed failed drainSeconds cpuSeconds}.
  */
@@ -117,8 +117,8 @@ public final class StormClient {
                 String job = "{\"url\":\"" + upstream + "?i=" + i + "\",\"method\":\"GET\",\"idempotent_key\":\"storm-"
                         + run + "-" + i + "\",\"retry_policy\":{\"max_retries\":4},\"webhooks\":[{\"url\":\"" + hook
                         + "\"}]}";
-                client.postStatus("/api/v1/jobs", job).onErrorReturn(-1).subscribe(status -> {
-                    if (status == 201) {
+                submit(client, job).subscribe(status -> {
+                    if (status == 201 || status == 200) {
                         accepted.increment();
                     }
                     submitted.countDown();
@@ -134,6 +134,20 @@ public final class StormClient {
             long completed = counts.getOrDefault("success", 0L);
             return new long[] {completed, requests - completed, last.get()};
         }
+    }
+
+    /**
+     * Submits a job as a careful client does: an answer that is neither 201 nor 200 (a 5xx or no answer, e.g. when a
+     * loaded box makes Redis time out) is sent again with the same idempotency key, which can never make a second
+     * job (a job that was created after all is answered 200, duplicate). Emits the last status, -1 for no answer.
+     */
+    private static Mono<Integer> submit(HttpLoadClient client, String job) {
+        return Mono.defer(() -> client.postStatus("/api/v1/jobs", job))
+                .onErrorReturn(-1)
+                .flatMap(status -> status == 201 || status == 200 || (status >= 400 && status < 500 && status != 429)
+                        ? Mono.just(status) : Mono.error(new IllegalStateException("status " + status)))
+                .retryWhen(reactor.util.retry.Retry.backoff(5, Duration.ofMillis(250)))
+                .onErrorReturn(-1);
     }
 
     private static void waitUntil(long deadline) {

@@ -58,11 +58,7 @@ public class DestinationBackoff implements SmartLifecycle {
         boolean failed = status == null || status >= 500 || status == 429;
         Mono<Boolean> effect = failed ? slowDown(destination, status, outcome) : recover(destination);
         return effect
-                .doOnNext(changed -> {
-                    if (changed) {
-                        limits.forget(destination);
-                    }
-                })
+                .flatMap(changed -> changed ? refresh(destination) : Mono.<Void>empty())
                 .onErrorResume(e -> {
                     log.warn("destination backoff not recorded destination={}: {}", destination, e.toString());
                     return Mono.empty();
@@ -88,14 +84,21 @@ public class DestinationBackoff implements SmartLifecycle {
         return store.recover(destination).doOnNext(changed -> suspects.remove(destination));
     }
 
+    /**
+     * Re-reads the destination's limits now rather than only dropping them, so that code looking at the cached
+     * value without a read (a slot about to be used) sees the new pause too.
+     */
+    private Mono<Void> refresh(String destination) {
+        limits.forget(destination);
+        return limits.get(destination).then();
+    }
+
     /** Pauses set or lifted by any replica reach this one's limits cache at once, not after its next re-read. */
     @Override
     public void start() {
         listening = store.changes()
-                .doOnNext(destination -> {
-                    suspects.add(destination);
-                    limits.forget(destination);
-                })
+                .doOnNext(suspects::add)
+                .flatMap(destination -> refresh(destination).onErrorResume(e -> Mono.empty()))
                 .onErrorResume(e -> {
                     log.warn("not listening for destination pauses (caches re-read every half second): {}", e.toString());
                     return Mono.empty();
