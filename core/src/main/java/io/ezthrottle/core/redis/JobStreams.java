@@ -3,6 +3,8 @@ package io.ezthrottle.core.redis;
 import java.time.Duration;
 import java.util.Map;
 
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatchReactive;
 import org.redisson.api.RStreamReactive;
 import org.redisson.api.RedissonReactiveClient;
 import org.redisson.api.stream.StreamAddArgs;
@@ -55,6 +57,19 @@ public final class JobStreams {
                                                                String consumer, int count, Duration block) {
         return stream.readGroup(group, consumer, StreamReadGroupArgs.neverDelivered().count(count).timeout(block))
                 .defaultIfEmpty(Map.of());
+    }
+
+    /**
+     * Acknowledges and deletes entries of the results stream in one round trip (a pipelined XACK and XDEL): their
+     * work is done and durable elsewhere. A crash between the two leaves entries acknowledged but not deleted, which
+     * no consumer reads again (they only trim the stream later).
+     */
+    public Mono<Void> resultsDone(String group, StreamMessageId... ids) {
+        RBatchReactive batch = redis.createBatch(BatchOptions.defaults());
+        RStreamReactive<String, String> stream = batch.getStream(keys.resultStream(), StringCodec.INSTANCE);
+        stream.ack(group, ids).subscribe();
+        stream.remove(ids).subscribe();
+        return batch.execute().then();
     }
 
     /** Acknowledges and deletes an entry: its work is done and durable elsewhere. */

@@ -19,6 +19,14 @@ public final class RedisClientFactory {
     }
 
     public static RedissonClient create(String url, int connectionPoolSize) {
+        return create(url, connectionPoolSize, config -> { });
+    }
+
+    /**
+     * As {@link #create(String, int)}, with {@code tuning} applied last: a service with a hot Redis path (the webhook
+     * dispatcher) sets its own threads and script caching.
+     */
+    public static RedissonClient create(String url, int connectionPoolSize, java.util.function.Consumer<Config> tuning) {
         Config config = new Config();
         config.setCodec(new org.redisson.client.codec.StringCodec());
         String[] nodes = url.split(",");
@@ -39,6 +47,7 @@ public final class RedisClientFactory {
                 single.setDatabase(Integer.parseInt(path.substring(1)));
             }
         }
+        tuning.accept(config);
         return Redisson.create(config);
     }
 

@@ -1,17 +1,17 @@
 package io.ezthrottle.webhook.delivery;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import io.ezthrottle.core.delivery.DeliveryPlan;
 import io.ezthrottle.core.delivery.DeliveryShards;
 import io.ezthrottle.core.delivery.DeliveryStore;
 import io.ezthrottle.core.delivery.Planned;
-import io.ezthrottle.core.job.redis.RedisJobStore;
 import io.ezthrottle.core.redis.JobStreams;
 import io.ezthrottle.core.redis.StreamGroups;
 import io.ezthrottle.webhook.WebhookProperties;
@@ -36,13 +36,11 @@ import reactor.util.retry.Retry;
 public class ResultIntake implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ResultIntake.class);
-    private static final int PLANNING_CONCURRENCY = 32;
     /** Bounds one reclaim pass (pages of {@code batch-size}); the rest waits for the next pass. */
     private static final int MAX_RECLAIM_PAGES = 1000;
 
     private final JobStreams streams;
-    private final RedisJobStore jobs;
-    private final DeliveryPlanner planner;
+    private final FinishedJobs finished;
     private final DeliveryStore deliveries;
     private final DeliveryDispatcher dispatcher;
     private final WebhookProperties properties;
@@ -52,11 +50,10 @@ public class ResultIntake implements SmartLifecycle {
     private Disposable loop;
     private Disposable reclaim;
 
-    public ResultIntake(JobStreams streams, RedisJobStore jobs, DeliveryPlanner planner, DeliveryStore deliveries,
+    public ResultIntake(JobStreams streams, FinishedJobs finished, DeliveryStore deliveries,
                         DeliveryDispatcher dispatcher, WebhookProperties properties) {
         this.streams = streams;
-        this.jobs = jobs;
-        this.planner = planner;
+        this.finished = finished;
         this.deliveries = deliveries;
         this.dispatcher = dispatcher;
         this.properties = properties;
@@ -108,18 +105,41 @@ public class ResultIntake implements SmartLifecycle {
     }
 
     /**
-     * Plans a batch: reads its jobs, plans them with one script call per delivery shard, starts the attempts, then
-     * acknowledges and deletes the handled entries together. Entries whose job could not be read, or whose shard's
-     * plan failed, stay pending and are reclaimed later.
+     * Plans a batch: reads its jobs in one pipelined round trip, plans them with one script call per delivery shard,
+     * starts the attempts, then acknowledges and deletes the handled entries together. If the jobs cannot be read,
+     * or a shard's plan fails, its entries stay pending and are reclaimed later.
      */
     private Mono<Void> handleAll(Map<StreamMessageId, Map<String, String>> entries) {
-        return Flux.fromIterable(entries.entrySet())
-                .flatMap(e -> read(e.getKey(), e.getValue().get(StreamGroups.JOB_ID)), PLANNING_CONCURRENCY)
-                .collectList()
-                .flatMapMany(read -> {
-                    List<StreamMessageId> nothingToDo = read.stream().filter(r -> r.plan() == null).map(Read::entry).toList();
-                    Map<Integer, List<Read>> byShard = read.stream().filter(r -> r.plan() != null)
-                            .collect(Collectors.groupingBy(r -> DeliveryShards.of(r.plan().jobId())));
+        if (entries.isEmpty()) {
+            return Mono.empty();
+        }
+        List<StreamMessageId> nothingToDo = new ArrayList<>();
+        List<StreamMessageId> ids = new ArrayList<>(entries.size());
+        List<String> jobIds = new ArrayList<>(entries.size());
+        entries.forEach((entry, fields) -> {
+            String jobId = fields.get(StreamGroups.JOB_ID);
+            if (jobId == null) {
+                nothingToDo.add(entry);
+            } else {
+                ids.add(entry);
+                jobIds.add(jobId);
+            }
+        });
+        return finished.lookUp(jobIds)
+                .onErrorResume(e -> {
+                    log.warn("{} result entries not read (they stay pending): {}", jobIds.size(), e.toString());
+                    return Mono.just(List.of());
+                })
+                .flatMapMany(lookups -> {
+                    Map<Integer, List<Read>> byShard = new HashMap<>();
+                    for (int i = 0; i < lookups.size(); i++) {
+                        if (lookups.get(i) instanceof FinishedJobs.Lookup.Plan p) {
+                            byShard.computeIfAbsent(DeliveryShards.of(p.plan().jobId()), k -> new ArrayList<>())
+                                    .add(new Read(ids.get(i), p.plan()));
+                        } else {
+                            nothingToDo.add(ids.get(i));
+                        }
+                    }
                     return Flux.concat(Flux.fromIterable(nothingToDo),
                             Flux.fromIterable(byShard.entrySet()).flatMap(shard -> plan(shard.getKey(), shard.getValue())));
                 })
@@ -127,28 +147,8 @@ public class ResultIntake implements SmartLifecycle {
                 .flatMap(this::acknowledge);
     }
 
-    /** A result entry and the plan of its job (null when there is nothing to deliver). */
+    /** A result entry and the plan of its job. */
     private record Read(StreamMessageId entry, DeliveryPlan plan) {
-    }
-
-    private Mono<Read> read(StreamMessageId entry, String jobId) {
-        if (jobId == null) {
-            return Mono.just(new Read(entry, null));
-        }
-        return jobs.find(jobId)
-                .map(job -> {
-                    if (!job.state().terminal()) {
-                        // A result entry always follows the terminal write; anything else is not ours to send.
-                        log.warn("result entry for an unfinished job ignored job_id={} state={}", jobId, job.state().wire());
-                        return new Read(entry, null);
-                    }
-                    return new Read(entry, planner.plan(job));
-                })
-                .defaultIfEmpty(new Read(entry, null)) // expired before we got to it: nothing left to send
-                .onErrorResume(e -> {
-                    log.warn("result entry not read job_id={}: {}", jobId, e.toString());
-                    return Mono.empty();
-                });
     }
 
     /**
@@ -159,7 +159,7 @@ public class ResultIntake implements SmartLifecycle {
     private Flux<StreamMessageId> plan(int shard, List<Read> reads) {
         return deliveries.planAll(shard, reads.stream().map(Read::plan).toList(), properties.lease(), properties.activeRetention())
                 .flatMapMany(planned -> {
-                    List<StreamMessageId> handled = new java.util.ArrayList<>(reads.size());
+                    List<StreamMessageId> handled = new ArrayList<>(reads.size());
                     for (int i = 0; i < reads.size(); i++) {
                         Planned p = planned.get(i);
                         if (!p.held()) {
@@ -180,9 +180,7 @@ public class ResultIntake implements SmartLifecycle {
             return Mono.empty();
         }
         StreamMessageId[] array = ids.toArray(StreamMessageId[]::new);
-        return streams.results().ack(StreamGroups.WEBHOOKS, array)
-                .then(streams.results().remove(array))
-                .then()
+        return streams.resultsDone(StreamGroups.WEBHOOKS, array)
                 .onErrorResume(e -> {
                     // Planned but not acknowledged: reclaimed later and found already planned, so nothing is sent twice.
                     log.warn("result entries not acknowledged: {}", e.toString());

@@ -47,8 +47,9 @@ public class WebhookSender {
                 .build();
         this.client = GuardedAddressResolverGroup.guard(HttpClient.create(pool)
                 .followRedirect(false)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis())
-                .responseTimeout(properties.timeout()), egress);
+                // No responseTimeout: it adds and removes a read-timeout handler on the connection for every
+                // request; the whole attempt is bounded by the timeout on the Mono in send() instead.
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis()), egress);
     }
 
     public Mono<AttemptOutcome> send(String url, byte[] body, Map<String, String> signatureHeaders) {
@@ -64,7 +65,7 @@ public class WebhookSender {
                 // The body is read (and released) but not used: only the status and Retry-After matter.
                 .responseSingle((response, content) -> content.then(Mono.fromSupplier(() ->
                         classify(response.status().code(), response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)))))
-                .timeout(timeout.plusSeconds(1))
+                .timeout(timeout)
                 .onErrorResume(e -> Mono.just(unreachable(e)));
     }
 

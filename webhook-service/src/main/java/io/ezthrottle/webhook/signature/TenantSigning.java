@@ -1,5 +1,8 @@
 package io.ezthrottle.webhook.signature;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,16 +17,20 @@ public final class TenantSigning {
 
     static final TenantSigning UNSIGNED = new TenantSigning(null, SignatureScheme.EZTHROTTLE, null);
 
+    private static final HexFormat HEX = HexFormat.of();
+
     private final String primary;
     private final SignatureScheme scheme;
-    private final WebhookSigner signer;
-    private final byte[] standardKey;
+    private final HmacKey ezthrottleKey;
+    private final HmacKey standardKey;
 
     TenantSigning(String primary, SignatureScheme scheme, WebhookSigner signer) {
         this.primary = primary;
         this.scheme = scheme;
-        this.signer = signer;
-        this.standardKey = primary == null ? null : StandardWebhooksSigner.key(primary);
+        // The same keys as WebhookSigner (the secret's UTF-8 bytes) and StandardWebhooksSigner (whsec_ decoded),
+        // prepared once per cached tenant instead of once per delivery.
+        this.ezthrottleKey = primary == null ? null : new HmacKey(primary.getBytes(StandardCharsets.UTF_8));
+        this.standardKey = primary == null ? null : new HmacKey(StandardWebhooksSigner.key(primary));
     }
 
     /** Signature headers for one attempt; {@code unixSeconds} is the attempt's own time, so every retry is re-signed. */
@@ -33,12 +40,14 @@ public final class TenantSigning {
         }
         Map<String, String> h = new LinkedHashMap<>();
         if (scheme.ezthrottle()) {
-            h.put(WebhookSigner.HEADER, signer.signatureHeader(primary, unixSeconds, body));
+            byte[] mac = ezthrottleKey.sign((unixSeconds + ".").getBytes(StandardCharsets.UTF_8), body);
+            h.put(WebhookSigner.HEADER, "t=" + unixSeconds + ",v1=" + HEX.formatHex(mac));
         }
         if (scheme.standard()) {
             h.put(StandardWebhooksSigner.ID, messageId);
             h.put(StandardWebhooksSigner.TIMESTAMP, Long.toString(unixSeconds));
-            h.put(StandardWebhooksSigner.SIGNATURE, StandardWebhooksSigner.signature(standardKey, messageId, unixSeconds, body));
+            byte[] mac = standardKey.sign((messageId + "." + unixSeconds + ".").getBytes(StandardCharsets.UTF_8), body);
+            h.put(StandardWebhooksSigner.SIGNATURE, "v1," + Base64.getEncoder().encodeToString(mac));
         }
         return h;
     }
