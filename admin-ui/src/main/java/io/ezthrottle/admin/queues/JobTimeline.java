@@ -84,10 +84,22 @@ public record JobTimeline(String jobId, Map<String, String> fields, DeliveryView
                 }
                 long epoch = parse(fields.get("ae:" + id));
                 byId.put(id, new Attempt(id, parsed.stage(), parsed.anyRegion() ? "any" : parsed.region(), v,
-                        epoch + 1, fields.get("ao:" + id), id.equals(fields.get("won_attempt"))));
+                        epoch + 1, fields.get("ao:" + id), id.equals(fields.get("won_attempt")), tries(id)));
             }
         });
         return List.copyOf(byId.values());
+    }
+
+    /** What each finished try of an attempt got, in order (the {@code t:<attempt>:<epoch>} fields). */
+    private List<String> tries(String attempt) {
+        String prefix = "t:" + attempt + ":";
+        Map<Long, String> byEpoch = new TreeMap<>();
+        fields.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                byEpoch.put(parse(k.substring(prefix.length())), v);
+            }
+        });
+        return List.copyOf(byEpoch.values());
     }
 
     /** Follow-up jobs it spawned ({@code on_success} / {@code on_failure}) and the job that spawned it. */
@@ -126,7 +138,9 @@ public record JobTimeline(String jobId, Map<String, String> fields, DeliveryView
      * @param tries  1 + how often it was re-queued for a retry (its epoch)
      * @param owner  the worker running it, while dispatching
      * @param won    whether its answer is the job's outcome
+     * @param outcomes what each finished try got, oldest first: an upstream status code or {@code error: ...}
      */
-    public record Attempt(String id, int stage, String region, String state, long tries, String owner, boolean won) {
+    public record Attempt(String id, int stage, String region, String state, long tries, String owner, boolean won,
+                          List<String> outcomes) {
     }
 }

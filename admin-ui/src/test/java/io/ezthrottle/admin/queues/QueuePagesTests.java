@@ -10,6 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 import io.ezthrottle.admin.ConsoleWebTestSupport;
 import io.ezthrottle.core.delivery.DeadLetter;
@@ -22,7 +23,10 @@ import io.ezthrottle.core.job.JobRecord;
 import io.ezthrottle.core.job.JobState;
 import io.ezthrottle.core.job.Surface;
 import io.ezthrottle.core.job.redis.RedisJobStore;
+import io.ezthrottle.core.queue.AttemptId;
+import io.ezthrottle.core.queue.AttemptLedger;
 import io.ezthrottle.core.queue.JobQueue;
+import io.ezthrottle.core.queue.QueueEntry;
 import io.ezthrottle.core.tenant.Tenant;
 import io.ezthrottle.core.tenant.TenantStore;
 import io.ezthrottle.core.tenant.Tier;
@@ -51,6 +55,8 @@ class QueuePagesTests extends ConsoleWebTestSupport {
     private DeadLetterStore deadLetters;
     @Autowired
     private DeliveryStore deliveries;
+    @Autowired
+    private AttemptLedger ledger;
 
     @Test
     void queuedJobsShowUpPerDestinationAndTenantAndInTheirTimeline() throws Exception {
@@ -71,6 +77,25 @@ class QueuePagesTests extends ConsoleWebTestSupport {
                 .contains("https://api.queued.example/v1/orders").contains("accepted and put on the stream");
         mvc.perform(get("/jobs").param("id", " " + first + " ").with(user("viewer").roles("VIEWER")))
                 .andExpect(status().is3xxRedirection());
+    }
+
+    @Test
+    void theTimelineShowsWhatEveryTryOfAnAttemptGot() throws Exception {
+        Tenant t = tenants.create("Retried Co", Tier.FREE).block(Duration.ofSeconds(5));
+        String id = enqueue(t, "https://api.retried.example/v1/charge");
+        AttemptId attempt = new AttemptId(0, AttemptId.ANY_REGION);
+        QueueEntry first = new QueueEntry(id, attempt, 0);
+        QueueEntry second = new QueueEntry(id, attempt, 1);
+        ledger.claim(first, "worker-a", null).then(ledger.requeue(first, 1, "503"))
+                .then(ledger.claim(second, "worker-b", null))
+                .then(ledger.succeed(second, Map.of(AttemptLedger.tryField(second), "200", "status_code", "200")))
+                .block(Duration.ofSeconds(5));
+
+        String timeline = mvc.perform(get("/jobs/" + id).with(user("viewer").roles("VIEWER"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        String answers = timeline.substring(timeline.indexOf("class=\"answers\""));
+        assertThat(answers).contains("<code>503</code>").contains(" → ").contains("<code>200</code>");
+        assertThat(answers.indexOf("<code>503</code>")).as("oldest try first").isLessThan(answers.indexOf("<code>200</code>"));
     }
 
     @Test

@@ -73,6 +73,7 @@ public final class AttemptLedger {
             if state == 'completed' or state == 'failed' then return 'terminal' end
             redis.call('HSET', KEYS[1], 'a:' .. ARGV[1], 'queued', 'ae:' .. ARGV[1], ARGV[2], 'state', 'queued')
             redis.call('HDEL', KEYS[1], 'ao:' .. ARGV[1])
+            if ARGV[3] then redis.call('HSET', KEYS[1], ARGV[3], ARGV[4]) end
             return 'ok'
             """;
 
@@ -180,6 +181,20 @@ public final class AttemptLedger {
     public Mono<Boolean> requeue(QueueEntry entry, long newEpoch) {
         return this.<String>script(REQUEUE, RScript.ReturnType.STRING, entry.jobId(), entry.attempt().toString(),
                 Long.toString(newEpoch)).map("ok"::equals);
+    }
+
+    /** Like {@link #requeue(QueueEntry, long)}, also recording what the try that ends now got ({@link #tryField}). */
+    public Mono<Boolean> requeue(QueueEntry entry, long newEpoch, String tryOutcome) {
+        return this.<String>script(REQUEUE, RScript.ReturnType.STRING, entry.jobId(), entry.attempt().toString(),
+                Long.toString(newEpoch), tryField(entry), tryOutcome).map("ok"::equals);
+    }
+
+    /**
+     * The job-hash field holding what one try of an attempt got (a status code, or the transport error): one field
+     * per try ({@code t:<attempt>:<epoch>}), so the console can show every try of every attempt.
+     */
+    public static String tryField(QueueEntry entry) {
+        return "t:" + entry.attempt() + ":" + entry.epoch();
     }
 
     /** Records a successful attempt; emits true when it won (the job completed now), false when another had. */

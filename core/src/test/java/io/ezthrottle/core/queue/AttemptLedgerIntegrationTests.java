@@ -156,4 +156,23 @@ class AttemptLedgerIntegrationTests {
         assertThat(hash(id)).containsEntry("state", "failed").containsEntry("error", "on_failure_timeout_ms elapsed");
         assertThat(ttl(id)).isGreaterThan(RETENTION.failed().toMillis() - 60_000);
     }
+
+    @Test
+    void everyTryOfAnAttemptKeepsWhatItGot() {
+        String id = job(PRIMARY); // claims the first try
+        QueueEntry first = new QueueEntry(id, PRIMARY, 0);
+        assertThat(ledger.requeue(first, 1, "503").block(T)).isTrue();
+        QueueEntry second = new QueueEntry(id, PRIMARY, 1);
+        assertThat(ledger.claim(second, "w", null).block(T)).isEqualTo(AttemptLedger.Claim.CLAIMED);
+        assertThat(ledger.requeue(second, 2, "error: connection refused").block(T)).isTrue();
+        QueueEntry third = new QueueEntry(id, PRIMARY, 2);
+        assertThat(ledger.claim(third, "w", null).block(T)).isEqualTo(AttemptLedger.Claim.CLAIMED);
+        Map<String, String> won = new java.util.HashMap<>(outcome(200, null));
+        won.put(AttemptLedger.tryField(third), "200");
+        assertThat(ledger.succeed(third, won).block(T)).isTrue();
+        assertThat(hash(id)).containsEntry("t:" + PRIMARY + ":0", "503")
+                .containsEntry("t:" + PRIMARY + ":1", "error: connection refused")
+                .containsEntry("t:" + PRIMARY + ":2", "200")
+                .containsEntry("state", "completed");
+    }
 }

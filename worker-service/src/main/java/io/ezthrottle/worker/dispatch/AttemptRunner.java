@@ -226,6 +226,9 @@ public class AttemptRunner {
                 ? outcome.transportError()
                 : outcome.successful() ? null : "upstream answered " + outcome.response().statusCode(), 0);
         fields.remove("attempts");
+        String tried = outcome.response() != null ? Integer.toString(outcome.response().statusCode())
+                : "error: " + outcome.transportError();
+        fields.put(AttemptLedger.tryField(entry), tried.length() > 200 ? tried.substring(0, 200) : tried);
         return switch (step.kind()) {
             case SUCCEED -> succeed(p, fields);
             case RETRY -> {
@@ -233,7 +236,7 @@ public class AttemptRunner {
                 Mono<Void> pause = step.pauseDomain().isZero() ? Mono.empty()
                         : limits.pause(p.destination(), clock.millis() + step.pauseDomain().toMillis());
                 yield pause.then(queue.publishAt(again, clock.millis() + Math.max(MIN_RETRY_DELAY_MS, step.delay().toMillis())))
-                        .then(ledger.requeue(entry, again.epoch())).then();
+                        .then(ledger.requeue(entry, again.epoch(), fields.get(AttemptLedger.tryField(entry)))).then();
             }
             case REROUTE -> {
                 AttemptId moved = new AttemptId(entry.attempt().stage(), step.rerouteRegion());
