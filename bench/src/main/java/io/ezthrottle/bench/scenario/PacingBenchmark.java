@@ -64,15 +64,24 @@ public final class PacingBenchmark implements Scenario {
             Map<Integer, Long> gates = new ConcurrentHashMap<>();
             stubs.respond(teaching(paces, gates));
             warmUp(api, run);
-            Accuracy two = accuracy(ctx.logs(), api, stubs, paces, 0, 2, ctx.mode().pace2Jobs(), run);
-            Accuracy fifty = accuracy(ctx.logs(), api, stubs, paces, 1, 50, ctx.mode().pace50Jobs(), run);
-            Drain thousand = thousand(ctx, platform, api, stubs, paces, gates, 2, ctx.mode().pace1000Jobs(), run);
-            md.append(accuracyReport(ctx, List.of(two, fifty), thousand));
-            Domains domains = domains(ctx.logs(), api, ctx.mode().domains(), ctx.mode().jobsPerDomain(), run);
-            md.append(domainsReport(domains));
-            Isolation isolation = isolation(platform, api, ctx.mode().isolationBacklog(),
-                    ctx.mode().isolationProbe(), run);
-            md.append(isolationReport(ctx, isolation));
+            // -Dbench.pacing.parts=accuracy,domains,isolation runs some of the parts (for diagnosis; the report
+            // then has only their sections)
+            String parts = System.getProperty("bench.pacing.parts", "accuracy,domains,isolation");
+            if (parts.contains("accuracy")) {
+                Accuracy two = accuracy(ctx.logs(), api, stubs, paces, 0, 2, ctx.mode().pace2Jobs(), run);
+                Accuracy fifty = accuracy(ctx.logs(), api, stubs, paces, 1, 50, ctx.mode().pace50Jobs(), run);
+                Drain thousand = thousand(ctx, platform, api, stubs, paces, gates, 2, ctx.mode().pace1000Jobs(), run);
+                md.append(accuracyReport(ctx, List.of(two, fifty), thousand));
+            }
+            if (parts.contains("domains")) {
+                Domains domains = domains(ctx.logs(), api, ctx.mode().domains(), ctx.mode().jobsPerDomain(), run);
+                md.append(domainsReport(domains));
+            }
+            if (parts.contains("isolation")) {
+                Isolation isolation = isolation(platform, api, ctx.mode().isolationBacklog(),
+                        ctx.mode().isolationProbe(), run);
+                md.append(isolationReport(ctx, isolation));
+            }
             api.close();
         }
         return md.toString();
