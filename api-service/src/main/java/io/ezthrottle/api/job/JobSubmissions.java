@@ -1,6 +1,7 @@
 package io.ezthrottle.api.job;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import io.ezthrottle.api.admission.AdmissionControl;
@@ -13,7 +14,9 @@ import io.ezthrottle.core.job.JobSpec;
 import io.ezthrottle.core.job.JobState;
 import io.ezthrottle.core.job.Surface;
 import io.ezthrottle.core.job.redis.RedisJobStore;
+import io.ezthrottle.core.queue.AttemptId;
 import io.ezthrottle.core.queue.JobQueue;
+import io.ezthrottle.core.queue.QueueEntry;
 import io.ezthrottle.core.redis.RedisKeys;
 import io.ezthrottle.core.tenant.ApiKeys;
 import io.ezthrottle.core.tenant.Tenant;
@@ -37,6 +40,11 @@ import reactor.core.publisher.Mono;
  * <p>
  * Duplicates are answered even while shedding load or at the cap: they cost nothing and tell the client its job
  * exists (compat-protocol §4).
+ * <p>
+ * A plain job (any region, no failure deadline) takes three Redis round trips: the record, written with its one
+ * attempt already registered; the acceptance script; the stream entry. The three keys live in different hash slots
+ * (job, tenant, queue), which is as far as they can be folded on Redis Cluster; the order is what keeps a crash
+ * harmless. Other jobs are queued by {@link JobQueue#enqueueNew}, which plans their attempts from the live regions.
  */
 @Service
 public class JobSubmissions {
@@ -44,6 +52,8 @@ public class JobSubmissions {
     private static final Logger log = LoggerFactory.getLogger(JobSubmissions.class);
     /** Rounds of claim / take-over before giving up (each lost round means another submission won the key). */
     private static final int MAX_CLAIM_ATTEMPTS = 5;
+    /** The single attempt of a job that names no region. */
+    private static final AttemptId ANY_REGION = new AttemptId(0, AttemptId.ANY_REGION);
 
     private final RedissonReactiveClient redis;
     private final RedisKeys keys;
@@ -84,7 +94,7 @@ public class JobSubmissions {
         JobRecord job = new JobRecord(jobId, tenant.id(), surface, JobState.QUEUED, spec, key, now, now, 0, null, null, null);
         Attempt attempt = new Attempt(tenant, job, keys.idempotency(tenant.id(), ApiKeys.sha256Hex(key)),
                 usage.currentPeriod(), admission.decide());
-        return jobs.create(job)
+        return jobs.create(job, plain(spec) ? List.of(ANY_REGION.toString()) : List.of())
                 .then(Mono.defer(() -> claim(attempt, "", MAX_CLAIM_ATTEMPTS)))
                 .flatMap(submission -> submission.duplicate()
                         ? discard(job).thenReturn(submission)
@@ -139,22 +149,62 @@ public class JobSubmissions {
         return redis.getKeys().delete(keys.job(job.id())).then();
     }
 
+    /**
+     * A job whose only attempt is known before any Redis read (it names no region, so it runs wherever a worker
+     * is) and that sets no failure deadline: the attempt is registered with the record and queueing is one entry.
+     */
+    private static boolean plain(JobSpec spec) {
+        return spec.regions().isEmpty() && spec.onFailureTimeoutMs() == null;
+    }
+
     /** Queues a job whose record is stored, whose key it now owns and which has been counted. */
     private Mono<Submission> accept(JobRecord job) {
         admission.admitted();
-        return queue.enqueueNew(job)
-                // enqueueNew always emits ("" or a refusal); completing empty means no plan was made and nothing
-                // was queued. Say so loudly instead of hiding it: the job would wait until its record expires.
-                .switchIfEmpty(Mono.fromSupplier(() -> {
-                    log.error("job stored but not queued (the queue made no plan) job_id={} tenant={}", job.id(),
-                            job.tenantId());
-                    return "";
-                }))
-                .map(refusal -> {
-                    log.info("job accepted job_id={} tenant={} destination_url_host={}{}", job.id(), job.tenantId(),
-                            java.net.URI.create(job.spec().url()).getHost(),
-                            refusal.isEmpty() ? "" : " failed_at_once=\"" + refusal + "\"");
-                    return new Submission(job, false, refusal.isEmpty() ? null : refusal);
-                });
+        Mono<String> queued = plain(job.spec())
+                ? queue.publishAt(new QueueEntry(job.id(), ANY_REGION, 0), due(job.spec())).thenReturn("")
+                : queue.enqueueNew(job)
+                        // enqueueNew always emits ("" or a refusal); completing empty means no plan was made and
+                        // nothing was queued. Say so loudly instead of hiding it: the job would wait until its
+                        // record expires.
+                        .switchIfEmpty(Mono.fromSupplier(() -> {
+                            log.error("job stored but not queued (the queue made no plan) job_id={} tenant={}",
+                                    job.id(), job.tenantId());
+                            return "";
+                        }));
+        return queued.map(refusal -> {
+            if (log.isInfoEnabled()) {
+                log.info("job accepted job_id={} tenant={} destination_url_host={}{}", job.id(), job.tenantId(),
+                        host(job.spec().url()),
+                        refusal.isEmpty() ? "" : " failed_at_once=\"" + refusal + "\"");
+            }
+            return new Submission(job, false, refusal.isEmpty() ? null : refusal);
+        });
+    }
+
+    /**
+     * The host of an http(s) URL the payload parser has already validated, as {@code URI.getHost} gives it, without
+     * a URI parse per accepted job just for the log line.
+     */
+    static String host(String url) {
+        int start = url.indexOf("://");
+        start = start < 0 ? 0 : start + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        if (at >= start) {
+            start = at + 1;
+        }
+        if (start >= end) {
+            return ""; // never for a parsed job; a log line must not fail a queued submission
+        }
+        int stop = url.charAt(start) == '[' ? url.indexOf(']', start) + 1 : url.indexOf(':', start);
+        return url.substring(start, stop > start && stop < end ? stop : end);
+    }
+
+    /** When the first attempt is due: {@code retry_at} if the client set one (a past one means now). */
+    private static long due(JobSpec spec) {
+        return spec.retryAt() == null ? 0 : spec.retryAt();
     }
 }

@@ -14,8 +14,8 @@ import reactor.core.publisher.Mono;
  * API keys in Redis, stored only as SHA-256: {@link RedisKeys#apiKey} maps a key's hash to its tenant and
  * {@link RedisKeys#tenantApiKeys} lists a tenant's keys (hash → prefix, creation time, label).
  *
- * <p>Nothing is cached: every request resolves its key with one Redis read, so a revoked key is refused by every
- * replica from the next request on. At one GET per request that is cheaper than any invalidation protocol.
+ * <p>Resolved keys are remembered briefly by {@link AuthenticatedKeys}; every write here tells it (and through it
+ * every replica) before it completes, so a revoked key is refused by every replica from the next request on.
  */
 public final class ApiKeyStore {
 
@@ -23,20 +23,36 @@ public final class ApiKeyStore {
     private final RedisKeys keys;
     private final ApiKeys generator;
     private final Clock clock;
+    private final AuthenticatedKeys authenticated;
 
     public ApiKeyStore(RedissonReactiveClient redis, RedisKeys keys, ApiKeys generator, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.generator = generator;
         this.clock = clock;
+        // A channel, not a key: it sits beside the other event channels under the prefix.
+        this.authenticated = new AuthenticatedKeys(redis, keys.prefix() + ":events:tenants");
     }
 
-    /** The tenant id owning this key, or empty when it is unknown or revoked. */
+    /** The tenant id owning this key, or empty when it is unknown or revoked. Always reads Redis. */
     public Mono<String> tenantOf(String apiKey) {
-        if (apiKey == null || apiKey.isBlank() || apiKey.length() > 256) {
+        if (!plausibleKey(apiKey)) {
             return Mono.empty();
         }
-        return redis.<String>getBucket(keys.apiKey(ApiKeys.hash(apiKey)), StringCodec.INSTANCE).get();
+        return tenantOfHash(ApiKeys.hash(apiKey));
+    }
+
+    static boolean plausibleKey(String apiKey) {
+        return apiKey != null && !apiKey.isBlank() && apiKey.length() <= 256;
+    }
+
+    Mono<String> tenantOfHash(String keyHash) {
+        return redis.<String>getBucket(keys.apiKey(keyHash), StringCodec.INSTANCE).get();
+    }
+
+    /** The replica's memory of resolved keys, shared with {@link TenantStore}, which changes tenants. */
+    AuthenticatedKeys authenticated() {
+        return authenticated;
     }
 
     /** Generates a new key for the tenant. The clear key is in the result and nowhere else. */
@@ -53,6 +69,8 @@ public final class ApiKeyStore {
         return redis.<String, String>getMap(keys.tenantApiKeys(tenantId), StringCodec.INSTANCE)
                 .fastPutIfAbsent(hash, info.stored())
                 .then(redis.<String>getBucket(keys.apiKey(hash), StringCodec.INSTANCE).set(tenantId))
+                // the key may have belonged to another tenant until now
+                .then(authenticated.changed())
                 .thenReturn(info);
     }
 
@@ -87,12 +105,14 @@ public final class ApiKeyStore {
     }
 
     /**
-     * The key stops resolving first (that is the revocation), then leaves the listing. The two keys live in
+     * The key stops resolving first (that is the revocation; every replica forgets it before this goes on), then
+     * leaves the listing. The two keys live in
      * different hash slots, so this is two commands; a crash in between leaves a listed key that no longer works,
      * which a second revoke cleans up.
      */
     private Mono<Void> forget(String tenantId, String hash) {
         return redis.<String>getBucket(keys.apiKey(hash), StringCodec.INSTANCE).compareAndSet(tenantId, null)
+                .then(authenticated.changed())
                 .then(redis.<String, String>getMap(keys.tenantApiKeys(tenantId), StringCodec.INSTANCE).fastRemove(hash))
                 .then();
     }

@@ -15,8 +15,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Tenants in Redis: one hash per tenant ({@code name}, {@code tier}, {@code created_at}) plus the set of all ids.
- * Keys are kept by the {@link ApiKeyStore}; a key resolves to its tenant through it. Every lookup reads Redis,
- * so a revoked key or a changed tier takes effect on every replica at the next request.
+ * Keys are kept by the {@link ApiKeyStore}; a key resolves to its tenant through it. Authentication answers are
+ * remembered briefly ({@link AuthenticatedKeys}); every change here or there makes every replica forget them
+ * before it completes, so a revoked key or a changed tier takes effect on every replica at the next request.
  */
 public final class TenantStore {
 
@@ -27,6 +28,7 @@ public final class TenantStore {
     private final RedissonReactiveClient redis;
     private final RedisKeys keys;
     private final ApiKeyStore apiKeys;
+    private final AuthenticatedKeys authenticated;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
@@ -34,6 +36,7 @@ public final class TenantStore {
         this.redis = redis;
         this.keys = keys;
         this.apiKeys = apiKeys;
+        this.authenticated = apiKeys.authenticated();
         this.clock = clock;
     }
 
@@ -62,7 +65,17 @@ public final class TenantStore {
 
     /** The tenant owning this API key, or empty when the key is unknown or revoked. */
     public Mono<Tenant> authenticate(String apiKey) {
-        return apiKeys.tenantOf(apiKey).flatMap(this::find);
+        if (!ApiKeyStore.plausibleKey(apiKey)) {
+            return Mono.empty();
+        }
+        String hash = ApiKeys.hash(apiKey);
+        Tenant known = authenticated.get(hash);
+        if (known != null) {
+            return Mono.just(known);
+        }
+        long generation = authenticated.generation();
+        return apiKeys.tenantOfHash(hash).flatMap(this::find)
+                .doOnNext(tenant -> authenticated.remember(hash, tenant, generation));
     }
 
     /** Creates a tenant with a new random id. */
@@ -81,6 +94,7 @@ public final class TenantStore {
         return map.fastPutIfAbsent("created_at", Long.toString(clock.millis()))
                 .then(map.putAll(Map.of("name", name, "tier", tier.wire())))
                 .then(redis.<String>getSet(keys.tenants(), StringCodec.INSTANCE).add(tenantId))
+                .then(authenticated.changed())
                 .then(find(tenantId));
     }
 
@@ -96,6 +110,7 @@ public final class TenantStore {
             }
             return changes.isEmpty() ? Mono.just(existing)
                     : redis.<String, String>getMap(keys.tenant(tenantId), StringCodec.INSTANCE).putAll(changes)
+                            .then(authenticated.changed())
                             .then(find(tenantId));
         });
     }
@@ -111,6 +126,7 @@ public final class TenantStore {
                         .then(redis.getKeys().delete(keys.tenant(tenantId), keys.tenantApiKeys(tenantId),
                                 keys.webhookSecrets(tenantId)))
                         .then(redis.<String>getSet(keys.tenants(), StringCodec.INSTANCE).remove(tenantId))
+                        .then(authenticated.changed())
                         .thenReturn(true))
                 .defaultIfEmpty(false);
     }

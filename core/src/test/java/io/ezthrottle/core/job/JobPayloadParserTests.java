@@ -312,6 +312,23 @@ class JobPayloadParserTests {
     }
 
     @Test
+    void metadataHasTheValuesAndTypesJacksonWouldGive() {
+        String metadata = """
+                {"int": 42, "long": 12345678901234, "big": 123456789012345678901234567890, "float": 1.5,
+                 "neg": -7, "yes": true, "no": false, "none": null, "text": "t\\u00e9",
+                 "list": [1, "a", null, [2.25, {"k": "v"}]], "nested": {"a": {"b": {"c": []}}, "empty": {}}}
+                """;
+        JobSpec spec = parse("{\"url\": \"https://a.example/x\", \"metadata\": " + metadata + "}");
+
+        Object expected = MAPPER.convertValue(tree(metadata), java.util.LinkedHashMap.class);
+        assertThat(spec.metadata()).isEqualTo(expected);
+        assertThat(spec.metadata().get("long")).isInstanceOf(Long.class);
+        assertThat(spec.metadata().get("big")).isInstanceOf(java.math.BigInteger.class);
+        assertThat(spec.metadata().keySet()).containsExactly("int", "long", "big", "float", "neg", "yes", "no", "none",
+                "text", "list", "nested");
+    }
+
+    @Test
     void fallbackChainAtTheLimitIsAccepted() {
         JobSpec spec = parse(chain(JobLimits.DEFAULT.maxFallbackDepth()));
         assertThat(spec.fallbackDepth()).isEqualTo(JobLimits.DEFAULT.maxFallbackDepth());

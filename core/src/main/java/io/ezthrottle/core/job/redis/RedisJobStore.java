@@ -41,6 +41,16 @@ public final class RedisJobStore {
             return 'ok'
             """;
 
+    /**
+     * KEYS[1] job hash; ARGV[1] ttl ms; rest field/value pairs. One round trip instead of HSET then PEXPIRE, and the
+     * record never exists without its TTL.
+     */
+    private static final String CREATE = """
+            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """;
+
     private final RedissonReactiveClient redis;
     private final RedisKeys keys;
     private final JobJson jobJson;
@@ -59,6 +69,15 @@ public final class RedisJobStore {
 
     /** Stores a new record (state queued) with the queued TTL. */
     public Mono<Void> create(JobRecord job) {
+        return create(job, List.of());
+    }
+
+    /**
+     * Stores a new record with its first attempts already registered as queued at epoch 0: the fields
+     * {@code AttemptLedger.start} would add, written with the record so that starting them costs no round trip of
+     * its own. The attempts' stream entries must follow (a worker claims an attempt only from its entry).
+     */
+    public Mono<Void> create(JobRecord job, List<String> queuedAttempts) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("tenant", job.tenantId());
         fields.put("surface", job.surface().name());
@@ -71,8 +90,20 @@ public final class RedisJobStore {
         if (job.parentJobId() != null) {
             fields.put("parent_job_id", job.parentJobId());
         }
-        var map = redis.<String, String>getMap(keys.job(job.id()), StringCodec.INSTANCE);
-        return map.putAll(fields).then(map.expire(retention.forState(job.state()))).then();
+        for (String attempt : queuedAttempts) {
+            fields.put("a:" + attempt, "queued");
+            fields.put("ae:" + attempt, "0");
+        }
+        List<Object> args = new ArrayList<>(1 + 2 * fields.size());
+        args.add(Long.toString(retention.forState(job.state()).toMillis()));
+        fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        return redis.getScript(StringCodec.INSTANCE)
+                .<Long>eval(RScript.Mode.READ_WRITE, CREATE, RScript.ReturnType.LONG, List.of(keys.job(job.id())),
+                        args.toArray())
+                .then();
     }
 
     public Mono<JobRecord> find(String jobId) {
