@@ -38,7 +38,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("ezthrottle.webhook")
 public record WebhookProperties(
         String consumerName,
-        @DefaultValue("64") int batchSize,
+        @DefaultValue("128") int batchSize,
         @DefaultValue("1s") Duration pollTimeout,
         @DefaultValue("60s") Duration reclaimIdle,
         @DefaultValue("5s") Duration timeout,

@@ -59,7 +59,12 @@ public class JobStreamSessions {
                 .flatMap(carries -> carries ? carry(response, job) : JobStreamResponses.write(response, stream.events(job)));
     }
 
+    /** Renewals start when the write is subscribed and stop however it ends, so a lease is never renewed for nobody. */
     private Mono<Void> carry(ServerHttpResponse response, JobRecord job) {
+        return Mono.defer(() -> carryNow(response, job));
+    }
+
+    private Mono<Void> carryNow(ServerHttpResponse response, JobRecord job) {
         String id = job.id();
         AtomicBoolean terminal = new AtomicBoolean();
         Disposable renewals = Flux.interval(properties.handoffLease().dividedBy(3))

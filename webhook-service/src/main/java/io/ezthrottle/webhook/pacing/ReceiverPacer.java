@@ -8,7 +8,7 @@ import io.ezthrottle.core.redis.RedisKeys;
 import io.ezthrottle.webhook.WebhookProperties;
 import io.ezthrottle.webhook.coalesce.Coalescer;
 import org.redisson.api.RScript;
-import org.redisson.api.RedissonReactiveClient;
+import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -70,7 +70,11 @@ public class ReceiverPacer {
     /** Most requests decided by one script call. */
     private static final int MAX_BATCH = 256;
 
-    private final RedissonReactiveClient redis;
+    /**
+     * The async (future-based) client rather than the reactive one: one pacing call per batch of deliveries is on
+     * every delivery's path, and the reactive wrapper allocates a buffered sink per command.
+     */
+    private final RedissonClient redis;
     private final RedisKeys keys;
     private final String rate;
     private final String burst;
@@ -78,7 +82,7 @@ public class ReceiverPacer {
     private final long intervalMillis;
     private final Coalescer<String, Boolean, Duration> decisions = new Coalescer<>(MAX_BATCH, this::decide);
 
-    public ReceiverPacer(RedissonReactiveClient redis, RedisKeys keys, WebhookProperties properties) {
+    public ReceiverPacer(RedissonClient redis, RedisKeys keys, WebhookProperties properties) {
         this.redis = redis;
         this.keys = keys;
         WebhookProperties.Receiver r = properties.receiver();
@@ -100,9 +104,9 @@ public class ReceiverPacer {
 
     /** One script call for {@code requests.size()} tokens: the first {@code granted} go, the rest are told when. */
     private Mono<List<Duration>> decide(String domain, List<Boolean> requests) {
-        return redis.getScript(StringCodec.INSTANCE)
-                .<List<Object>>eval(RScript.Mode.READ_WRITE, TAKE, RScript.ReturnType.LIST, List.of(keys.receiverPace(domain)),
-                        rate, burst, ttl, Integer.toString(requests.size()))
+        return Mono.fromCompletionStage(() -> redis.getScript(StringCodec.INSTANCE)
+                        .<List<Object>>evalAsync(RScript.Mode.READ_WRITE, TAKE, RScript.ReturnType.LIST,
+                                List.of(keys.receiverPace(domain)), rate, burst, ttl, Integer.toString(requests.size())))
                 .map(out -> {
                     int granted = Integer.parseInt(out.get(0).toString());
                     long wait = Long.parseLong(out.get(1).toString());
@@ -116,9 +120,9 @@ public class ReceiverPacer {
 
     /** Holds every delivery to the domain back for {@code pause} (its {@code Retry-After}). */
     public Mono<Void> pause(String domain, Duration pause) {
-        return redis.getScript(StringCodec.INSTANCE)
-                .eval(RScript.Mode.READ_WRITE, PAUSE, RScript.ReturnType.LONG, List.of(keys.receiverPace(domain)),
-                        Long.toString(pause.toMillis()), ttl)
+        return Mono.fromCompletionStage(() -> redis.getScript(StringCodec.INSTANCE)
+                        .<Long>evalAsync(RScript.Mode.READ_WRITE, PAUSE, RScript.ReturnType.LONG,
+                                List.of(keys.receiverPace(domain)), Long.toString(pause.toMillis()), ttl))
                 .then();
     }
 }
