@@ -318,6 +318,13 @@ public class DestinationLanes {
          * upstream together although their slots were spaced correctly.
          */
         private void fire(Ready r, long interval) {
+            DomainLimits known = limits.peek(destination);
+            if (known != null && known.pausedUntil() > clock.millis()) {
+                // Paused (a 429, an outage) after this slot was booked: book a new slot after the pause instead of
+                // waiting for it, so the calls it held up do not all reach the upstream together when it ends.
+                reserve(List.of(r)).subscribe();
+                return;
+            }
             long now = System.nanoTime();
             long wait;
             synchronized (this) {

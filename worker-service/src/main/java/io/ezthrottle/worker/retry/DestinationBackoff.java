@@ -66,22 +66,6 @@ public class DestinationBackoff implements SmartLifecycle {
                 .then();
     }
 
-    /**
-     * Completes once the destination is not paused, as this replica last read its limits (re-read at once whenever
-     * any replica moves a pause). Lanes check the pause before reserving a slot, but a slot can be up to a few
-     * seconds away, and a failure seen meanwhile must still hold the calls waiting for their slots: these are
-     * exactly the ones that would otherwise reach an upstream that has just gone down.
-     */
-    public Mono<Void> whenOpen(String destination) {
-        DomainLimits known = limits.peek(destination);
-        long wait = known == null ? 0 : known.pausedUntil() - clock.millis();
-        if (wait <= 0) {
-            return Mono.empty();
-        }
-        // Look again at least every second: a success elsewhere may lift the pause early, a failure extend it.
-        return Mono.delay(Duration.ofMillis(Math.min(1000, wait))).then(Mono.defer(() -> whenOpen(destination)));
-    }
-
     private Mono<Boolean> slowDown(String destination, Integer status, UpstreamOutcome outcome) {
         suspects.add(destination);
         Optional<Duration> retryAfter = status != null && (status == 429 || status == 503)

@@ -35,11 +35,6 @@ public class RetryPolicyEngine {
         this.destinations = destinations;
     }
 
-    /** Completes once the destination is not paused: a slot reserved before a pause began is not used during it. */
-    public Mono<Void> whenOpen(String destination) {
-        return destinations.whenOpen(destination);
-    }
-
     /** Applies what the answer says about its destination to every replica (never fails). */
     public Mono<Void> observe(String destination, UpstreamOutcome outcome) {
         return destinations.observe(destination, outcome);
