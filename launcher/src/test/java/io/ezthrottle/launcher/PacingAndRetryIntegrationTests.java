@@ -67,7 +67,11 @@ class PacingAndRetryIntegrationTests {
             double seconds = (all.get(20).arrivedNanos() - t0) / 1e9;
             // 20 jobs at the default 2/s would take ~10 s; at the learned 10/s about 2 s.
             assertThat(seconds).isLessThan(5.0);
-            assertThat(new Arrivals(all.subList(1, all.size())).minGapMillis()).isGreaterThanOrEqualTo(60);
+            // The pace every replica keeps is 10/s: never more than one call over it in any second (the guarantee;
+            // single gaps may shrink when a JVM pause delays one call and the next replica's slot comes on time).
+            Arrivals paced = new Arrivals(all.subList(1, all.size()));
+            assertThat(paced.maxInWindow(1000)).as(paced.describeBusiest(1000)).isLessThanOrEqualTo(11);
+            assertThat(paced.minGapMillis()).as("no two calls together").isGreaterThanOrEqualTo(25);
         }
     }
 

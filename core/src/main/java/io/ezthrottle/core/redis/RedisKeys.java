@@ -96,8 +96,9 @@ public final class RedisKeys {
     }
 
     /** Bucket4j state of a destination's pacing bucket. */
+    /** The destination's pacing bucket (one token per window of slots; named apart from the older per-slot layout). */
     public String domainBucket(String destination) {
-        return prefix + ":bucket:{" + destination + "}";
+        return prefix + ":window:{" + destination + "}";
     }
 
     /** Hash of a destination's learned or configured limits. */

@@ -19,9 +19,15 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Paces dispatches to one destination across every replica with a distributed Bucket4j bucket stored in Redis.
  *
- * <p>The bucket holds one token refilled every {@code 1/rps} seconds, so starts are spaced evenly with no burst.
- * Acquisition <em>reserves</em> the next free slot in one atomic Redis operation and then waits locally until the
- * slot's time: the caller never polls, and two replicas can never take the same slot. A slot further away than
+ * <p>One token of the bucket is one <em>window</em> of {@link DomainLimits#batch()} consecutive dispatch slots, and
+ * the bucket holds at most one window: whoever takes it owns those slots and spaces its calls over them, and the
+ * next window is only available when this one has passed. Windows of different replicas therefore never overlap,
+ * even after an idle spell (a bucket counting single slots with room for a batch would hand the saved-up slots to
+ * several replicas at the same instant, and they would call together). A hot destination still costs one bucket
+ * operation per window, not per request.
+ *
+ * <p>Acquisition <em>reserves</em> the next window in one atomic Redis operation and then waits locally until it
+ * starts: the caller never polls, and two replicas can never take the same window. A window further away than
  * {@code maxWait} is not reserved; the caller is told to come back later so a long backlog never books the bucket
  * far into the future (which would make later rate changes take effect late).
  */
@@ -45,27 +51,24 @@ public final class DomainRateLimiter implements AutoCloseable {
     }
 
     /**
-     * Emits {@code true} once {@code tokens} consecutive dispatch slots for {@code destination} are ours and the
-     * first one's time has come (the caller spaces the rest by {@link DomainLimits#intervalNanos()}), or
-     * {@code false} (immediately) when they are further away than {@code maxWait}. {@code tokens} must not exceed
-     * {@link DomainLimits#batch()}.
+     * Emits {@code true} once the next window of dispatch slots for {@code destination} is ours and has begun (the
+     * caller starts up to {@link DomainLimits#batch()} calls in it, spaced by {@link DomainLimits#intervalNanos()}),
+     * or {@code false} (immediately) when it begins further away than {@code maxWait}.
      */
-    public Mono<Boolean> acquire(String destination, DomainLimits limits, int tokens, Duration maxWait) {
+    public Mono<Boolean> acquire(String destination, DomainLimits limits, Duration maxWait) {
         var bucket = buckets.builder()
                 .withImplicitConfigurationReplacement(limits.version(), TokensInheritanceStrategy.PROPORTIONALLY)
                 .build(keys.domainBucket(destination), () -> CompletableFuture.completedFuture(configuration(limits)));
-        int n = Math.max(1, Math.min(tokens, limits.batch()));
-        return Mono.fromFuture(() -> bucket.asScheduler().tryConsume(n, maxWait.toNanos(), timer))
+        return Mono.fromFuture(() -> bucket.asScheduler().tryConsume(1, maxWait.toNanos(), timer))
                 .publishOn(Schedulers.parallel());
     }
 
-    /** One token per interval with no burst beyond one batch: starts are spaced evenly. */
+    /** One window of {@code batch} slots per {@code batch} intervals, and never more than one window saved up. */
     static BucketConfiguration configuration(DomainLimits limits) {
-        int batch = limits.batch();
         return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(batch)
-                        .refillGreedy(batch, Duration.ofNanos(limits.intervalNanos() * batch))
-                        .initialTokens(batch))
+                .addLimit(limit -> limit.capacity(1)
+                        .refillGreedy(1, Duration.ofNanos(limits.intervalNanos() * limits.batch()))
+                        .initialTokens(1))
                 .build();
     }
 

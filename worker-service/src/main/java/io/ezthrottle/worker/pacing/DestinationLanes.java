@@ -282,7 +282,7 @@ public class DestinationLanes {
                             .then(Mono.defer(() -> reserve(ready)));
                 }
                 int n = Math.min(ready.size(), l.batch());
-                return rateLimiter.acquire(destination, l, n, properties.maxPermitWait()).flatMap(ok -> {
+                return rateLimiter.acquire(destination, l, properties.maxPermitWait()).flatMap(ok -> {
                     if (!ok) {
                         return Mono.delay(properties.maxPermitWait().dividedBy(4)).then(Mono.defer(() -> reserve(ready)));
                     }
