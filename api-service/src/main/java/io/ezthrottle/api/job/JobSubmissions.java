@@ -1,6 +1,7 @@
 package io.ezthrottle.api.job;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Accepts jobs: stores the record, then lets the job in through {@link JobAcceptance} (claims the tenant's
@@ -52,6 +54,8 @@ public class JobSubmissions {
     private static final Logger log = LoggerFactory.getLogger(JobSubmissions.class);
     /** Rounds of claim / take-over before giving up (each lost round means another submission won the key). */
     private static final int MAX_CLAIM_ATTEMPTS = 5;
+    /** Retries of queueing an accepted job after a Redis error (publishing an entry twice is harmless). */
+    private static final int QUEUE_ATTEMPTS = 4;
     /** The single attempt of a job that names no region. */
     private static final AttemptId ANY_REGION = new AttemptId(0, AttemptId.ANY_REGION);
 
@@ -94,11 +98,14 @@ public class JobSubmissions {
         JobRecord job = new JobRecord(jobId, tenant.id(), surface, JobState.QUEUED, spec, key, now, now, 0, null, null, null);
         Attempt attempt = new Attempt(tenant, job, keys.idempotency(tenant.id(), ApiKeys.sha256Hex(key)),
                 usage.currentPeriod(), admission.decide());
-        return jobs.create(job, plain(spec) ? List.of(ANY_REGION.toString()) : List.of())
+        Mono<Submission> submission = jobs.create(job, plain(spec) ? List.of(ANY_REGION.toString()) : List.of())
                 .then(Mono.defer(() -> claim(attempt, "", MAX_CLAIM_ATTEMPTS)))
-                .flatMap(submission -> submission.duplicate()
-                        ? discard(job).thenReturn(submission)
-                        : Mono.just(submission));
+                .flatMap(s -> s.duplicate()
+                        ? discard(job).thenReturn(s)
+                        : Mono.just(s));
+        // Once started, a submission runs to its end even when the client goes away: cancelled between claiming its
+        // key and queueing, it would leave a job that is accepted (a repeat gets it back) but never queued.
+        return Mono.fromFuture(submission.toFuture(), true);
     }
 
     /** One submission on its way in: what the acceptance script needs, decided once up front. */
@@ -171,7 +178,8 @@ public class JobSubmissions {
                                     job.id(), job.tenantId());
                             return "";
                         }));
-        return queued.map(refusal -> {
+        // A transient Redis failure here would strand a job whose key is already claimed: try a little longer.
+        return queued.retryWhen(Retry.backoff(QUEUE_ATTEMPTS, Duration.ofMillis(100))).map(refusal -> {
             if (log.isInfoEnabled()) {
                 log.info("job accepted job_id={} tenant={} destination_url_host={}{}", job.id(), job.tenantId(),
                         host(job.spec().url()),
