@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxLocalJobs     most jobs one worker holds in memory (waiting for a slot or in flight)
  * @param laneCapacity     most jobs one destination's lane holds in memory; the rest wait in Redis (overflow)
  * @param pollTimeout      how long one XREADGROUP blocks when the stream is empty
+ * @param maxPermitWait    furthest ahead a dispatch slot is reserved; a busier destination is asked again later
  * @param upstreamTimeout  whole-response timeout of an upstream call (a timeout is a transport failure)
  * @param connectTimeout   TCP connect timeout of an upstream call
  * @param maxResponseBytes response bytes kept; the rest of a larger body is discarded
@@ -31,6 +32,7 @@ public record WorkerProperties(
         @DefaultValue("10000") int maxLocalJobs,
         @DefaultValue("200") int laneCapacity,
         @DefaultValue("1s") Duration pollTimeout,
+        @DefaultValue("5s") Duration maxPermitWait,
         @DefaultValue("30s") Duration upstreamTimeout,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("1048576") int maxResponseBytes,

@@ -221,7 +221,7 @@ public class CoreAutoConfiguration {
         return new io.ezthrottle.core.throttle.InFlightLimiter(redis, keys, clock);
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     DomainRateLimiter domainRateLimiter(RedissonClient redisson, RedisKeys keys) {
         return new DomainRateLimiter(redisson, keys);
     }

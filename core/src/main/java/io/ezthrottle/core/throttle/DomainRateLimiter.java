@@ -1,12 +1,12 @@
 package io.ezthrottle.core.throttle;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import io.ezthrottle.core.redis.RedisKeys;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
@@ -14,6 +14,7 @@ import io.github.bucket4j.redis.redisson.Bucket4jRedisson;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Paces dispatches to one destination across every replica with a distributed Bucket4j bucket stored in Redis.
@@ -25,51 +26,41 @@ import reactor.core.publisher.Mono;
  * several replicas at the same instant, and they would call together). A hot destination still costs one bucket
  * operation per window, not per request.
  *
- * <p>Acquisition <em>reserves</em> the next window in one atomic Redis operation and tells the caller when it begins,
- * as a time on the shared clock (the bucket's own, wall-clock based): the caller waits for that instant itself. A wait
- * measured from when the reply arrived would start every window late by that round trip, by a different amount on
- * each replica, and consecutive windows of two replicas would then close up. Each lane holds at most one reservation
- * at a time, so the bucket is never booked more than one window per replica ahead.
+ * <p>Acquisition <em>reserves</em> the next window in one atomic Redis operation and then waits locally until it
+ * starts: the caller never polls, and two replicas can never take the same window. A window further away than
+ * {@code maxWait} is not reserved; the caller is told to come back later so a long backlog never books the bucket
+ * far into the future (which would make later rate changes take effect late).
  */
-public final class DomainRateLimiter {
-
-    /** The clock every replica's bucket arithmetic uses: wall-clock time with the JVM's best resolution. */
-    public static final TimeMeter CLOCK = new TimeMeter() {
-        @Override
-        public long currentTimeNanos() {
-            Instant now = Instant.now();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return true;
-        }
-    };
+public final class DomainRateLimiter implements AutoCloseable {
 
     private final AsyncProxyManager<String> buckets;
     private final RedisKeys keys;
+    private final ScheduledExecutorService timer;
 
     public DomainRateLimiter(RedissonClient redisson, RedisKeys keys) {
         this.keys = keys;
         this.buckets = Bucket4jRedisson.casBasedBuilder(((Redisson) redisson).getCommandExecutor())
-                .clientClock(CLOCK)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(60)))
                 .build()
                 .asAsync();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ezthrottle-pacer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
-     * Reserves the next window of dispatch slots for {@code destination} and emits when it begins, in
-     * {@link #CLOCK} nanoseconds (possibly already past: start at once). The caller starts up to
-     * {@link DomainLimits#batch()} calls in it, spaced by {@link DomainLimits#intervalNanos()}.
+     * Emits {@code true} once the next window of dispatch slots for {@code destination} is ours and has begun (the
+     * caller starts up to {@link DomainLimits#batch()} calls in it, spaced by {@link DomainLimits#intervalNanos()}),
+     * or {@code false} (immediately) when it begins further away than {@code maxWait}.
      */
-    public Mono<Long> reserve(String destination, DomainLimits limits) {
+    public Mono<Boolean> acquire(String destination, DomainLimits limits, Duration maxWait) {
         var bucket = buckets.builder()
                 .withImplicitConfigurationReplacement(limits.version(), TokensInheritanceStrategy.PROPORTIONALLY)
                 .build(keys.domainBucket(destination), () -> CompletableFuture.completedFuture(configuration(limits)));
-        return Mono.fromFuture(() -> bucket.asVerbose().consumeIgnoringRateLimits(1))
-                .map(r -> r.getOperationTimeNanos() + r.getValue());
+        return Mono.fromFuture(() -> bucket.asScheduler().tryConsume(1, maxWait.toNanos(), timer))
+                .publishOn(Schedulers.parallel());
     }
 
     /** One window of {@code batch} slots per {@code batch} intervals, and never more than one window saved up. */
@@ -79,5 +70,10 @@ public final class DomainRateLimiter {
                         .refillGreedy(1, Duration.ofNanos(limits.intervalNanos() * limits.batch()))
                         .initialTokens(1))
                 .build();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
     }
 }

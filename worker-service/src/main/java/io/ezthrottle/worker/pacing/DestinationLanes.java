@@ -266,10 +266,10 @@ public class DestinationLanes {
         }
 
         /**
-         * Reserves the next window of slots for ready jobs and starts each at its own slot when the window begins.
-         * Ready jobs are already claimed, so they are sent even when the lane is closing; while the destination is
-         * paused they wait here. A window never takes more jobs than the current batch size (the pace may have
-         * dropped since the jobs were taken); the rest wait for the next one.
+         * Reserves slots for ready jobs and starts each at its own. Ready jobs are already claimed, so they are sent
+         * even when the lane is closing; while the destination is paused, or its slots are booked further ahead than
+         * {@code maxPermitWait}, they wait here. Reservations never exceed the current batch size (the pace may have
+         * dropped since the jobs were taken).
          */
         private Mono<Void> reserve(List<Ready> ready) {
             if (ready.isEmpty()) {
@@ -282,13 +282,12 @@ public class DestinationLanes {
                             .then(Mono.defer(() -> reserve(ready)));
                 }
                 int n = Math.min(ready.size(), l.batch());
-                return rateLimiter.reserve(destination, l).flatMap(begins -> {
-                    long wait = begins - DomainRateLimiter.CLOCK.currentTimeNanos();
-                    Mono<Long> until = wait > 0 ? Mono.delay(Duration.ofNanos(wait)) : Mono.just(0L);
-                    return until.then(Mono.defer(() -> {
-                        dispatch(l, ready.subList(0, n));
-                        return reserve(ready.subList(n, ready.size()));
-                    }));
+                return rateLimiter.acquire(destination, l, properties.maxPermitWait()).flatMap(ok -> {
+                    if (!ok) {
+                        return Mono.delay(properties.maxPermitWait().dividedBy(4)).then(Mono.defer(() -> reserve(ready)));
+                    }
+                    dispatch(l, ready.subList(0, n));
+                    return reserve(ready.subList(n, ready.size()));
                 });
             }).onErrorResume(e -> {
                 // Ready jobs are claimed by this worker: keep trying (Redis is back within a heartbeat or this
