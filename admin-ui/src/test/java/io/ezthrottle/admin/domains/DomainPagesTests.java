@@ -10,6 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import io.ezthrottle.admin.ConsoleWebTestSupport;
 import io.ezthrottle.admin.web.ConsoleTimes;
@@ -48,7 +49,8 @@ class DomainPagesTests extends ConsoleWebTestSupport {
         DomainLimits current = limits.read("learned.example").block(Duration.ofSeconds(5));
         limits.learn("learned.example", PacingSignal.from(Map.of("x-ezthrottle-rps", "5", "x-ezthrottle-max-concurrent", "4")),
                 current).block(Duration.ofSeconds(5));
-        limits.pause("learned.example", System.currentTimeMillis() + 60_000).block(Duration.ofSeconds(5));
+        limits.slowDown("learned.example", false, Optional.of(Duration.ofSeconds(60)), Duration.ofMillis(500),
+                Duration.ofSeconds(30)).block(Duration.ofSeconds(5));
         inFlight.acquire("busy.example:8443", 2, 2, 30_000).block(Duration.ofSeconds(5));
 
         String page = page("/domains");

@@ -180,17 +180,6 @@ public final class DomainLimitsStore {
         return map.putAll(changes).then(map.expire(learnedIdle.multipliedBy(2))).then();
     }
 
-    /** Holds the destination for everyone until {@code untilMillis} (a 429/503 with Retry-After), never shortening a pause. */
-    public Mono<Void> pause(String destination, long untilMillis) {
-        var map = redis.<String, String>getMap(keys.domainLimits(destination), StringCodec.INSTANCE);
-        return map.get("paused_until").defaultIfEmpty("0")
-                .flatMap(existing -> Long.parseLong(existing) >= untilMillis ? Mono.empty()
-                        : map.fastPut("paused_until", Long.toString(untilMillis))
-                                .then(map.expire(Duration.ofMillis(Math.max(learnedIdle.toMillis() * 2,
-                                        untilMillis - clock.millis() + 60_000)))))
-                .then();
-    }
-
     /**
      * Slows the destination down for every replica after a failed answer (see {@link #SLOW_DOWN}): a pause of
      * {@code retryAfter} when the upstream gave one, else one growing with consecutive failures from {@code base},

@@ -233,9 +233,7 @@ public class AttemptRunner {
             case SUCCEED -> succeed(p, fields);
             case RETRY -> {
                 QueueEntry again = new QueueEntry(job.id(), entry.attempt(), entry.epoch() + 1);
-                Mono<Void> pause = step.pauseDomain().isZero() ? Mono.empty()
-                        : limits.pause(p.destination(), clock.millis() + step.pauseDomain().toMillis());
-                yield pause.then(queue.publishAt(again, clock.millis() + Math.max(MIN_RETRY_DELAY_MS, step.delay().toMillis())))
+                yield queue.publishAt(again, clock.millis() + Math.max(MIN_RETRY_DELAY_MS, step.delay().toMillis()))
                         .then(ledger.requeue(entry, again.epoch(), fields.get(AttemptLedger.tryField(entry)))).then();
             }
             case REROUTE -> {

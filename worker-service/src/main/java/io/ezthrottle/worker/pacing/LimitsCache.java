@@ -69,10 +69,6 @@ public class LimitsCache {
                 .doOnSuccess(v -> entries.remove(destination));
     }
 
-    public Mono<Void> pause(String destination, long untilMillis) {
-        return store.pause(destination, untilMillis).doOnSuccess(v -> entries.remove(destination));
-    }
-
     public void forget(String destination) {
         entries.remove(destination);
         stored.remove(destination);

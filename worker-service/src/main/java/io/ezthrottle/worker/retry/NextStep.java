@@ -7,11 +7,9 @@ import java.time.Duration;
  *
  * @param kind          the decision
  * @param delay         for {@link Kind#RETRY}: wait before the next try
- * @param pauseDomain   always zero: pausing the whole destination is {@link DestinationBackoff}'s (via
- *                      {@link RetryPolicyEngine#observe}), for every failed answer whatever the job's next step
  * @param rerouteRegion for {@link Kind#REROUTE}: where the attempt moves
  */
-public record NextStep(Kind kind, Duration delay, Duration pauseDomain, String rerouteRegion) {
+public record NextStep(Kind kind, Duration delay, String rerouteRegion) {
 
     /** Decision kinds. */
     public enum Kind {
@@ -28,22 +26,23 @@ public record NextStep(Kind kind, Duration delay, Duration pauseDomain, String r
     }
 
     public static NextStep succeed() {
-        return new NextStep(Kind.SUCCEED, Duration.ZERO, Duration.ZERO, null);
+        return new NextStep(Kind.SUCCEED, Duration.ZERO, null);
     }
 
     public static NextStep fail() {
-        return new NextStep(Kind.FAIL, Duration.ZERO, Duration.ZERO, null);
+        return new NextStep(Kind.FAIL, Duration.ZERO, null);
     }
 
     public static NextStep fallback() {
-        return new NextStep(Kind.FALLBACK, Duration.ZERO, Duration.ZERO, null);
+        return new NextStep(Kind.FALLBACK, Duration.ZERO, null);
     }
 
-    public static NextStep retry(Duration delay, Duration pauseDomain) {
-        return new NextStep(Kind.RETRY, delay, pauseDomain, null);
+    /** Pausing the whole destination is not the job's business but {@link DestinationBackoff}'s. */
+    public static NextStep retry(Duration delay) {
+        return new NextStep(Kind.RETRY, delay, null);
     }
 
     public static NextStep reroute(String region) {
-        return new NextStep(Kind.REROUTE, Duration.ZERO, Duration.ZERO, region);
+        return new NextStep(Kind.REROUTE, Duration.ZERO, region);
     }
 }

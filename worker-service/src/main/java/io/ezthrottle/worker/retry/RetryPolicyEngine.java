@@ -64,7 +64,7 @@ public class RetryPolicyEngine {
                     ? RetryAfter.parse(outcome.response().headers().get("retry-after"), clock)
                             .map(d -> d.compareTo(properties.retryAfterMax()) > 0 ? properties.retryAfterMax() : d)
                     : Optional.empty();
-            return NextStep.retry(retryAfter.orElseGet(() -> backoff(retriesUsed)), Duration.ZERO);
+            return NextStep.retry(retryAfter.orElseGet(() -> backoff(retriesUsed)));
         }
         if (status != null && policy.rerouteCodes().contains(status) && reroutesUsed < policy.maxReroutes()
                 && rerouteTarget.isPresent()) {
