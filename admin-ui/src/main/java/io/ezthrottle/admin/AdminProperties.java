@@ -12,10 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param user         {@code EZTHROTTLE_ADMIN_USER}: the first administrator's name
  * @param password     {@code EZTHROTTLE_ADMIN_PASSWORD}: the first administrator's password, plain or as a
- *                     {@code {bcrypt}$2a$...} hash (the admin API shares it and needs it plain); when unset a random
- *                     one is generated at start and printed once
+ *                     {@code {bcrypt}$2a$...} hash (the admin API shares it and needs it plain); when unset and the
+ *                     user is not in Redis yet, a random one is generated at start and printed once
  * @param viewers      {@code EZTHROTTLE_ADMIN_VIEWERS}: read-only users, comma-separated {@code name:password}
- *                     entries (password plain or {@code {bcrypt}...}); a viewer sees every page and changes nothing
+ *                     entries (password plain or {@code {bcrypt}...}); a viewer sees every page and changes nothing.
+ *                     These users and the first admin are written to Redis at start when missing there; further
+ *                     users are added on the console's Users page
  * @param nearCapRatio share of its cap from which a tenant is highlighted as near its cap
  * @param overview     the Overview page's live charts
  * @param queues       the live queue view

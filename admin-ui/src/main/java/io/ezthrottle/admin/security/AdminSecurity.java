@@ -1,28 +1,23 @@
 package io.ezthrottle.admin.security;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
-import io.ezthrottle.admin.AdminProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.ezthrottle.admin.users.ConsoleUserStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.userdetails.UserDetails;
-import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 /**
  * Who may do what in the console.
  * <ul>
- *   <li>Form login; passwords are BCrypt hashes; sessions end after {@code server.servlet.session.timeout}.</li>
+ *   <li>Form login against the users in Redis ({@link StoredUserDetails}, seeded by {@link ConfiguredUsers},
+ *       managed on the Users page); passwords are BCrypt hashes; sessions end after
+ *       {@code server.servlet.session.timeout}.</li>
+ *   <li>Every request of a session uses its user's current role, read from Redis ({@link RoleRecheck}): a deleted
+ *       or demoted admin keeps no power in a session opened before.</li>
  *   <li>CSRF protection on (Spring Security's default): every POST needs the session's token, which every form of
  *       the console carries; a request without it gets 403.</li>
  *   <li>Reads (GET, HEAD) need any logged-in user; everything else needs {@link ConsoleRoles#ADMIN}, except logging
@@ -35,10 +30,8 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration
 public class AdminSecurity {
 
-    private static final Logger log = LoggerFactory.getLogger(AdminSecurity.class);
-
     @Bean
-    SecurityFilterChain adminFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain adminFilterChain(HttpSecurity http, ConsoleUserStore users) throws Exception {
         http.authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
                         .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
@@ -49,36 +42,14 @@ public class AdminSecurity {
                 .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
                 // An expired session simply means logging in again; no "invalid session" redirect, because that would
                 // also turn a POST without CSRF token into a redirect instead of the 403 it must be.
-                .logout(l -> l.logoutSuccessUrl("/login?logout"));
+                .logout(l -> l.logoutSuccessUrl("/login?logout"))
+                // after the session is read and before anything is authorised: decisions use the role of now
+                .addFilterBefore(new RoleRecheck(users), AnonymousAuthenticationFilter.class);
         return http.build();
     }
 
     @Bean
     PasswordEncoder passwordEncoder() {
         return new BCryptPasswordEncoder();
-    }
-
-    @Bean
-    UserDetailsService consoleUsers(AdminProperties properties, PasswordEncoder encoder) {
-        List<ConsoleAccount> accounts = new ArrayList<>();
-        String admin = properties.user() == null || properties.user().isBlank() ? "admin" : properties.user().trim();
-        String password = properties.password();
-        if (password == null || password.isBlank()) {
-            password = ConsoleAccount.generatedPassword();
-            // Printed once on purpose (documented): without it nobody could log in to a fresh install.
-            log.warn("EZTHROTTLE_ADMIN_PASSWORD is not set; generated admin password for user '{}': {}", admin, password);
-        }
-        accounts.add(new ConsoleAccount(admin, password, ConsoleRoles.ADMIN));
-        properties.viewers().stream().map(ConsoleAccount::viewer).forEach(accounts::add);
-        Set<String> names = new HashSet<>();
-        List<UserDetails> users = new ArrayList<>();
-        for (ConsoleAccount account : accounts) {
-            if (!names.add(account.name())) {
-                throw new IllegalArgumentException("console user '" + account.name() + "' is configured twice");
-            }
-            users.add(account.toUser(encoder));
-        }
-        log.info("console users: 1 admin, {} viewer(s)", accounts.size() - 1);
-        return new InMemoryUserDetailsManager(users);
     }
 }

@@ -2,13 +2,12 @@ package io.ezthrottle.admin.security;
 
 import java.util.UUID;
 
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
- * One configured console user. Its password is kept only as a BCrypt hash: a plain password from the configuration
- * is hashed at start, a {@code {bcrypt}...} value is used as it is (so no clear password needs to be deployed).
+ * One console user from the configuration. Its password is stored only as a BCrypt hash: a plain password from the
+ * configuration is hashed at start, a {@code {bcrypt}...} value is used as it is (so no clear password needs to be
+ * deployed). See {@link ConfiguredUsers}.
  *
  * @param name     login name
  * @param password plain password or {@code {bcrypt}} hash; never logged
@@ -33,9 +32,9 @@ record ConsoleAccount(String name, String password, String role) {
         return UUID.randomUUID().toString();
     }
 
-    UserDetails toUser(PasswordEncoder bcrypt) {
-        String hash = password.startsWith(BCRYPT_PREFIX) ? password.substring(BCRYPT_PREFIX.length()) : bcrypt.encode(password);
-        return User.withUsername(name).password(hash).roles(role).build();
+    /** The BCrypt hash to store. */
+    String hash(PasswordEncoder bcrypt) {
+        return password.startsWith(BCRYPT_PREFIX) ? password.substring(BCRYPT_PREFIX.length()) : bcrypt.encode(password);
     }
 
     @Override

@@ -40,14 +40,15 @@ import tools.jackson.databind.json.JsonMapper;
  * loopback stubs as upstream and webhook receivers). One story, in order: an admin logs in, creates a tenant, issues
  * it a key and sets and rotates its webhook secret; jobs submitted with that key show up on the Overview charts and
  * in the live queue view without a reload; a failing webhook becomes a dead letter that is replayed from the
- * console; a form without CSRF token is refused; a viewer can see everything and change nothing. Screenshots of the
- * main pages go to {@code docs/screenshots/} (referenced from the README).
+ * console; a form without CSRF token is refused; a viewer added on the Users page logs in, sees everything and
+ * changes nothing. Screenshots of the main pages go to {@code docs/screenshots/} (referenced from the README).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTests {
 
     private static final Duration REDIS = Duration.ofSeconds(5);
+    private static final String ONCALL_PASSWORD = "oncall-browser-pass";
 
     private ConsolePlatform platform;
     private Browser browser;
@@ -296,10 +297,22 @@ class ConsoleBrowserTests {
 
     @Test
     @Order(8)
-    void aViewerSeesEverythingAndChangesNothing() {
-        browser.logIn(url(""), "viewer", ConsolePlatform.VIEWER_PASSWORD);
+    void aViewerAddedInTheConsoleSeesEverythingAndChangesNothing() {
+        // still logged in as the admin: add a viewer on the Users page, then log in as that viewer
+        browser.open(url("/users"));
+        browser.find("#new-username").sendKeys("oncall");
+        browser.find("#new-password").sendKeys(ONCALL_PASSWORD);
+        new Select(browser.find("#new-role")).selectByValue("viewer");
+        browser.find("#add-user-button").click();
+        browser.await("user added", d -> browser.has("#users tr[data-user='oncall']"));
+        WebElement oncall = row("#users", "oncall", "data-user");
+        assertThat(oncall.findElement(By.cssSelector(".role-now")).getText()).isEqualTo("viewer");
+        assertThat(browser.find("#flash").getText()).contains("oncall added");
+        browser.screenshot("users");
+
+        browser.logIn(url(""), "oncall", ONCALL_PASSWORD);
         for (String page : List.of("/", "/tenants", "/tenants/" + tenantId, "/tiers", "/domains", "/secrets",
-                "/jobs/" + deadJobId)) {
+                "/jobs/" + deadJobId, "/users")) {
             browser.open(url(page));
             browser.await(page + " rendered", d -> browser.has("#current-user"));
             assertThat(browser.driver().findElements(By.cssSelector("main form[method=post]"))).as(page).isEmpty();

@@ -32,7 +32,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 class ConsoleSecurityTests extends ConsoleWebTestSupport {
 
     private static final List<String> PAGES = List.of("/", "/tenants", "/tiers", "/domains", "/secrets", "/queues",
-            "/jobs/job_1", "/overview/stream", "/queues/stream");
+            "/jobs/job_1", "/overview/stream", "/queues/stream", "/users");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -72,7 +72,8 @@ class ConsoleSecurityTests extends ConsoleWebTestSupport {
         assertThat(writes()).extracting(Write::path).contains("/tenants", "/tenants/{id}/keys",
                 "/tenants/{id}/keys/{keyId}/revoke", "/tiers/{tenantId}", "/domains/override", "/domains/clear",
                 "/secrets/{tenantId}/rotate", "/secrets/{tenantId}/end-grace", "/secrets/{tenantId}/delete",
-                "/queues/dead-letters/{tenantId}/{id}/replay", "/queues/dead-letters/{tenantId}/{id}/discard");
+                "/queues/dead-letters/{tenantId}/{id}/replay", "/queues/dead-letters/{tenantId}/{id}/discard",
+                "/users", "/users/{name}/role", "/users/{name}/password", "/users/{name}/delete");
     }
 
     @Test
@@ -105,7 +106,8 @@ class ConsoleSecurityTests extends ConsoleWebTestSupport {
 
     @Test
     void aViewerSeesEveryPage() throws Exception {
-        for (String page : List.of("/", "/tenants", "/tiers", "/domains", "/secrets", "/queues", "/jobs/job_1")) {
+        for (String page : List.of("/", "/tenants", "/tiers", "/domains", "/secrets", "/queues", "/jobs/job_1",
+                "/users")) {
             mvc.perform(get(page).with(user("viewer").roles("VIEWER"))).andExpect(status().isOk());
         }
     }

@@ -163,6 +163,15 @@ public final class RedisKeys {
         return prefix + ":usage:{" + tenantId + "}:" + period;
     }
 
+    /**
+     * Hash of the console's users: login name → {@code <role>|<BCrypt hash>}. One key, so the console's guard rails
+     * (never remove the last admin) are one script over all users; it holds operators, never tenant data, and has no
+     * TTL.
+     */
+    public String consoleUsers() {
+        return prefix + ":admin:users";
+    }
+
     public String prefix() {
         return prefix;
     }
