@@ -23,37 +23,42 @@ import reactor.core.publisher.Mono;
 public class ConsoleUserStore {
 
     /**
-     * Shared head of the scripts: the user's current entry ({@code current}, its {@code hash}, {@code wasAdmin}) and
-     * how many admins there are ({@code admins}), or {@code missing} when ARGV[1] is no user.
+     * Head of every script: the user's entry split into {@code role} and {@code hash}, or the reply {@code missing}
+     * when ARGV[1] is no user.
      */
-    private static final String COUNT_ADMINS = """
+    private static final String READ_USER = """
             local current = redis.call('HGET', KEYS[1], ARGV[1])
             if not current then return 'missing' end
+            local bar = string.find(current, '|', 1, true)
+            local role = string.sub(current, 1, bar - 1)
+            local hash = string.sub(current, bar + 1)
+            """;
+
+    /** {@code lastAdmin}: the user is an admin and no other user is. */
+    private static final String LAST_ADMIN = READ_USER + """
             local admins = 0
             for _, v in ipairs(redis.call('HVALS', KEYS[1])) do
               if string.sub(v, 1, 6) == 'ADMIN|' then admins = admins + 1 end
             end
-            local wasAdmin = string.sub(current, 1, 6) == 'ADMIN|'
-            local hash = string.sub(current, string.find(current, '|', 1, true) + 1)
+            local lastAdmin = role == 'ADMIN' and admins <= 1
             """;
 
     /** ARGV[1] the user. */
-    private static final String DELETE = COUNT_ADMINS + """
-            if wasAdmin and admins <= 1 then return 'last-admin' end
+    private static final String DELETE = LAST_ADMIN + """
+            if lastAdmin then return 'last-admin' end
             redis.call('HDEL', KEYS[1], ARGV[1])
             return 'done'
             """;
 
     /** ARGV[1] the user, ARGV[2] the new role; the password hash is kept. */
-    private static final String CHANGE_ROLE = COUNT_ADMINS + """
-            if wasAdmin and ARGV[2] ~= 'ADMIN' and admins <= 1 then return 'last-admin' end
+    private static final String CHANGE_ROLE = LAST_ADMIN + """
+            if lastAdmin and ARGV[2] ~= 'ADMIN' then return 'last-admin' end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. hash)
             return 'done'
             """;
 
     /** ARGV[1] the user, ARGV[2] the new hash; the role is kept (a concurrent role change is not undone). */
-    private static final String RESET_PASSWORD = COUNT_ADMINS + """
-            local role = string.sub(current, 1, string.find(current, '|', 1, true) - 1)
+    private static final String RESET_PASSWORD = READ_USER + """
             redis.call('HSET', KEYS[1], ARGV[1], role .. '|' .. ARGV[2])
             return 'done'
             """;
