@@ -19,6 +19,7 @@ import io.ezthrottle.bench.load.LatencyHistogram;
 import io.ezthrottle.bench.load.OpenLoopRun;
 import io.ezthrottle.bench.load.OpenLoopSchedule;
 import io.ezthrottle.bench.platform.Platform;
+import io.ezthrottle.bench.platform.ResourceUse;
 import io.ezthrottle.bench.report.Charts;
 import io.ezthrottle.bench.report.Machine;
 import io.ezthrottle.bench.report.Table;
@@ -167,7 +168,7 @@ public final class PacingBenchmark implements Scenario {
      * drain, and the path measured is the one a real backlog takes.
      */
     record Drain(int jobs, Arrivals arrivals, Arrivals released, int duringPause, double steadyRate, double overallRate,
-                 long releaseNanos, List<double[]> backlog, double pauseSeconds, double submitSeconds) {
+                 long releaseNanos, List<double[]> backlog, double pauseSeconds, double submitSeconds, ResourceUse used) {
     }
 
     private Drain thousand(BenchContext ctx, Platform platform, HttpLoadClient api, NettyStub stubs,
@@ -201,7 +202,14 @@ public final class PacingBenchmark implements Scenario {
                 // sampling is best effort
             }
         }, 0, 250, TimeUnit.MILLISECONDS);
+        // What the drain costs: from just before the pause ends (the backlog already parked) to the last call.
+        long toRelease = releaseNanos - System.nanoTime() - 1_000_000_000L;
+        if (toRelease > 0) {
+            SubmissionBenchmark.pause(Duration.ofNanos(toRelease));
+        }
+        ResourceUse atRelease = ResourceUse.now(platform);
         stubs.awaitCount(jobs + 1, Duration.ofSeconds(pause + jobs / 20 + 120));
+        ResourceUse used = ResourceUse.now(platform).minus(atRelease);
         sampler.shutdownNow();
         // the gate job's retry is not one of the measured jobs
         List<NettyStub.Arrival> fast = stubs.arrivals().stream()
@@ -217,8 +225,11 @@ public final class PacingBenchmark implements Scenario {
         double steady = to - from >= 2_000_000_000L ? a.between(from, to) / ((to - from) / 1e9) : a.ratePerSecond();
         System.out.printf("  pace 1000/s: %d arrivals (%d during the pause), drain %.0f/s, steady %.0f/s (submitted in"
                 + " %.0f s, pause %d s)%n", all.count(), early, a.ratePerSecond(), steady, submitSeconds, pause);
+        System.out.printf("  pace 1000/s cost per call: workers %s ms, Redis %s ms, harness %s ms CPU; %s%n",
+                ResourceUse.msPer(used.workerCpu(), jobs), ResourceUse.msPer(used.redisCpu(), jobs),
+                ResourceUse.msPer(used.harnessCpu(), jobs), used.commandsPer(jobs));
         return new Drain(jobs, all, a, early, steady, a.ratePerSecond(), releaseNanos, new ArrayList<>(backlog), pause,
-                submitSeconds);
+                submitSeconds, used);
     }
 
     private static String accuracyReport(BenchContext ctx, List<Accuracy> accuracies, Drain thousand) {
@@ -252,7 +263,15 @@ public final class PacingBenchmark implements Scenario {
         md.append(t.markdown()).append("\n");
         md.append("**Goal (issue 3):** one destination told 1,000/s by its upstream sustains ≥ 950 calls/s with three "
                 + "workers — ").append(Table.verdict(thousand.steadyRate() >= 950)).append(" (steady ")
-                .append(Table.num(thousand.steadyRate(), 0)).append("/s).\n\n");
+                .append(Table.num(thousand.steadyRate(), 0)).append("/s). ");
+        ResourceUse used = thousand.used();
+        md.append("What the drain cost per call (from a second before the pause ended to the last call; the upstream "
+                + "stub and the harness share the same 2 cores): ")
+                .append(ResourceUse.msPer(used.workerCpu(), thousand.jobs()))
+                .append(" ms of CPU in the three workers together, ")
+                .append(ResourceUse.msPer(used.redisCpu(), thousand.jobs())).append(" ms in Redis, ")
+                .append(ResourceUse.msPer(used.harnessCpu(), thousand.jobs())).append(" ms in the harness; ")
+                .append(used.commandsPer(thousand.jobs())).append(".\n\n");
         md.append(ctx.image("pacing-1000.png", "calls per second to the 1,000/s destination")).append("\n\n");
         return md.toString();
     }

@@ -3,9 +3,7 @@ package io.ezthrottle.bench.scenario;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
@@ -19,6 +17,7 @@ import io.ezthrottle.bench.load.OpenLoopSchedule;
 import io.ezthrottle.bench.load.StepResult;
 import io.ezthrottle.bench.platform.Platform;
 import io.ezthrottle.bench.platform.RedisBenchmark;
+import io.ezthrottle.bench.platform.ResourceUse;
 import io.ezthrottle.bench.report.Charts;
 import io.ezthrottle.bench.report.Machine;
 import io.ezthrottle.bench.report.Table;
@@ -52,10 +51,8 @@ public final class SubmissionBenchmark implements Scenario {
         String load = Machine.load();
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<StepResult> steps = new ArrayList<>();
-        double apiCpu;
-        double redisCpu;
         long accepted;
-        Map<String, Long> commands;
+        ResourceUse used;
         Optional<RedisBenchmark.Result> xaddPipelined;
         Optional<RedisBenchmark.Result> xaddPlain;
         StepResult floor;
@@ -72,9 +69,7 @@ public final class SubmissionBenchmark implements Scenario {
             next[0] += ctx.mode().submissionWarmupJobs();
             pause(Duration.ofSeconds(2));
 
-            Map<String, Long> callsBefore = platform.redis().commandCalls();
-            double redisCpuBefore = platform.redis().cpuSeconds();
-            double apiCpuBefore = platform.api().cpuSeconds();
+            ResourceUse before = ResourceUse.now(platform);
             for (int rate : ctx.mode().submissionRates()) {
                 int base = next[0];
                 StepResult r = OpenLoopRun.run(OpenLoopSchedule.of(rate, ctx.mode().submissionStep()),
@@ -89,16 +84,7 @@ public final class SubmissionBenchmark implements Scenario {
                 pause(Duration.ofSeconds(2));
             }
             accepted = steps.stream().mapToLong(s -> s.count(201)).sum();
-            apiCpu = platform.api().cpuSeconds() - apiCpuBefore;
-            redisCpu = platform.redis().cpuSeconds() - redisCpuBefore;
-            Map<String, Long> callsAfter = platform.redis().commandCalls();
-            commands = new LinkedHashMap<>();
-            callsAfter.forEach((k, v) -> {
-                long d = v - callsBefore.getOrDefault(k, 0L);
-                if (d > 0 && !k.equals("info")) {
-                    commands.put(k, d);
-                }
-            });
+            used = ResourceUse.now(platform).minus(before);
             api.close();
 
             xaddPipelined = RedisBenchmark.run(platform.redisPort(), List.of("-n", "200000", "-P", "16"),
@@ -119,7 +105,7 @@ public final class SubmissionBenchmark implements Scenario {
             System.out.printf("  generator floor at %,d/s: p99 %.1f ms%n", top, floor.millis(99));
         }
         plot(ctx, steps);
-        return report(ctx, load, steps, accepted, apiCpu, redisCpu, commands, xaddPipelined, xaddPlain, floor);
+        return report(ctx, load, steps, accepted, used, xaddPipelined, xaddPlain, floor);
     }
 
     private static void plot(BenchContext ctx, List<StepResult> steps) {
@@ -143,8 +129,7 @@ public final class SubmissionBenchmark implements Scenario {
         return new Charts.Series(name, x, steps.stream().mapToDouble(y).toArray(), Charts.Style.LINE_POINTS);
     }
 
-    private static String report(BenchContext ctx, String load, List<StepResult> steps, long accepted, double apiCpu,
-                                 double redisCpu, Map<String, Long> commands,
+    private static String report(BenchContext ctx, String load, List<StepResult> steps, long accepted, ResourceUse used,
                                  Optional<RedisBenchmark.Result> xaddPipelined,
                                  Optional<RedisBenchmark.Result> xaddPlain, StepResult floor) {
         Table table = new Table("offered/s", "sent", "accepted %", "accepted/s", "p50 ms", "p99 ms", "p99.9 ms",
@@ -164,11 +149,6 @@ public final class SubmissionBenchmark implements Scenario {
         StepResult peak = steps.stream().max(Comparator.comparingDouble(s -> s.ratePerSecond(201))).orElseThrow();
         double xadd = xaddPipelined.map(RedisBenchmark.Result::requestsPerSecond).orElse(Double.NaN);
         boolean met = best.isPresent() && best.get().ratePerSecond(201) >= GOAL_RATE;
-        long totalCalls = commands.values().stream().mapToLong(Long::longValue).sum();
-        String perJob = commands.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .limit(8)
-                .map(e -> "`" + e.getKey() + "` " + Table.num((double) e.getValue() / Math.max(1, accepted), 2))
-                .collect(Collectors.joining(", "));
 
         StringBuilder md = new StringBuilder();
         md.append(ctx.provenance(load)).append("\n\n");
@@ -203,10 +183,9 @@ public final class SubmissionBenchmark implements Scenario {
         }
         md.append("Our peak is **").append(Table.num(100 * peak.ratePerSecond(201) / xadd, 1))
                 .append(" %** of pipelined raw XADD. Cost per accepted job over the measured steps: ")
-                .append(Table.num(totalCalls / (double) Math.max(1, accepted), 1)).append(" Redis commands (")
-                .append(perJob).append("), ")
-                .append(Table.num(1000 * apiCpu / Math.max(1, accepted), 3)).append(" ms of api-service CPU and ")
-                .append(Table.num(1000 * redisCpu / Math.max(1, accepted), 3)).append(" ms of Redis CPU.\n\n");
+                .append(used.commandsPer(accepted)).append(", ")
+                .append(ResourceUse.msPer(used.apiCpu(), accepted)).append(" ms of api-service CPU and ")
+                .append(ResourceUse.msPer(used.redisCpu(), accepted)).append(" ms of Redis CPU.\n\n");
         md.append("Load generator floor (same generator, after 2 s of warm-up, against a no-op Netty stub in the "
                 + "harness JVM at ")
                 .append(Table.num(floor.offeredRate(), 0)).append("/s): p50 ").append(Table.num(floor.millis(50), 2))
