@@ -47,6 +47,8 @@ public final class ServiceProcess implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(Settings.serviceJvmOptions());
+            // Pauses of the services explain late calls; stamped in epoch ms to line them up with arrivals.
+            command.add("-Xlog:gc:file=" + logDir.resolve(name + "-gc.log") + ":timemillis");
             if (Boolean.getBoolean("bench.jfr")) {
                 // CPU profile of the service for diagnosis: jfr print --events jdk.ExecutionSample <file>
                 command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
