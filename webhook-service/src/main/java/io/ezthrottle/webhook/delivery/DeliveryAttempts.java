@@ -12,7 +12,6 @@ import io.ezthrottle.core.delivery.DeadLetterStore;
 import io.ezthrottle.core.delivery.DeliveryStore;
 import io.ezthrottle.core.delivery.DeliveryStore.Outcome;
 import io.ezthrottle.core.delivery.PendingAttempt;
-import io.ezthrottle.core.throttle.Destination;
 import io.ezthrottle.webhook.WebhookProperties;
 import io.ezthrottle.webhook.pacing.ReceiverPacer;
 import io.ezthrottle.webhook.pacing.ReceiverSlots;
@@ -46,6 +45,7 @@ public class DeliveryAttempts {
     private final ReceiverSlots slots;
     private final SigningKeys signing;
     private final WebhookSender sender;
+    private final WebhookAddresses addresses;
     private final RetrySchedule schedule;
     private final WebhookProperties properties;
     private final Clock clock;
@@ -56,7 +56,7 @@ public class DeliveryAttempts {
 
     public DeliveryAttempts(DeliveryStore deliveries, DeliveryRecorder recorder, DeadLetterStore deadLetters,
                             ReceiverPacer pacer, ReceiverSlots slots, SigningKeys signing, WebhookSender sender,
-                            WebhookProperties properties, Clock clock, MeterRegistry meters) {
+                            WebhookAddresses addresses, WebhookProperties properties, Clock clock, MeterRegistry meters) {
         this.deliveries = deliveries;
         this.recorder = recorder;
         this.deadLetters = deadLetters;
@@ -64,6 +64,7 @@ public class DeliveryAttempts {
         this.slots = slots;
         this.signing = signing;
         this.sender = sender;
+        this.addresses = addresses;
         this.properties = properties;
         this.clock = clock;
         this.delivered = meters.counter("ezthrottle.webhooks.attempts", "outcome", "delivered");
@@ -76,30 +77,31 @@ public class DeliveryAttempts {
 
     /** Runs one claimed attempt to its recorded end; never errors. */
     public Mono<Void> attempt(PendingAttempt attempt) {
-        String domain;
+        WebhookAddresses.Address address;
         try {
-            domain = Destination.of(attempt.url());
+            address = addresses.of(attempt.url());
         } catch (RuntimeException e) {
             return giveUp(attempt, 0, "invalid webhook URL").onErrorResume(this::unrecorded);
         }
+        String domain = address.domain();
         if (!slots.tryAcquire(domain)) {
             // This replica already has the domain's share in flight: come back when some should have finished.
             return defer(attempt, Duration.ofMillis(100 + ThreadLocalRandom.current().nextLong(200)));
         }
         return pacer.take(domain)
-                .flatMap(wait -> wait.isZero() ? send(attempt, domain) : defer(attempt, spread(wait)))
+                .flatMap(wait -> wait.isZero() ? send(attempt, address) : defer(attempt, spread(wait)))
                 .doFinally(s -> slots.release(domain))
                 .onErrorResume(this::unrecorded);
     }
 
-    private Mono<Void> send(PendingAttempt attempt, String domain) {
+    private Mono<Void> send(PendingAttempt attempt, WebhookAddresses.Address address) {
         byte[] body = attempt.body().getBytes(StandardCharsets.UTF_8);
         long started = System.nanoTime();
         return signing.forTenant(attempt.tenantId())
                 .map(s -> s.headers(attempt.ref().jobId(), clock.millis() / 1000, body))
-                .flatMap(headers -> sender.send(attempt.url(), body, headers))
+                .flatMap(headers -> sender.send(address.uri(), body, headers))
                 .doOnNext(o -> duration.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS))
-                .flatMap(outcome -> settle(attempt, domain, outcome));
+                .flatMap(outcome -> settle(attempt, address.domain(), outcome));
     }
 
     private Mono<Void> settle(PendingAttempt attempt, String domain, AttemptOutcome outcome) {

@@ -37,7 +37,7 @@ public class DeliveryDispatcher implements SmartLifecycle {
     private final DeliveryStore store;
     private final DeliveryAttempts attempts;
     private final WebhookProperties properties;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final InFlightAttempts inFlight;
     private final Sinks.Many<Boolean> wake = Sinks.many().multicast().directBestEffort();
     private final AtomicInteger nextShard = new AtomicInteger();
     private volatile boolean running;
@@ -48,18 +48,21 @@ public class DeliveryDispatcher implements SmartLifecycle {
         this.store = store;
         this.attempts = attempts;
         this.properties = properties;
-        meters.gauge("ezthrottle.webhooks.in_flight", inFlight);
+        this.inFlight = new InFlightAttempts(properties.maxInFlight());
+        meters.gauge("ezthrottle.webhooks.in_flight", inFlight, InFlightAttempts::count);
     }
 
-    /** Attempts this replica already claimed: run now if there is room, otherwise hand them back to the schedule. */
-    public void runNow(List<PendingAttempt> claimed) {
+    /**
+     * Attempts this replica already claimed: run now if there is room (a place of {@code reserved} first),
+     * otherwise hand them back to the schedule.
+     */
+    void runNow(List<PendingAttempt> claimed, InFlightAttempts.Reservation reserved) {
         Map<Integer, Map<AttemptRef, Duration>> handBack = new HashMap<>();
         for (PendingAttempt a : claimed) {
-            if (inFlight.incrementAndGet() > properties.maxInFlight()) {
-                inFlight.decrementAndGet();
-                handBack.computeIfAbsent(a.ref().shard(), s -> new HashMap<>()).put(a.ref(), Duration.ZERO);
-            } else {
+            if (reserved.use()) {
                 launch(Mono.just(a));
+            } else {
+                handBack.computeIfAbsent(a.ref().shard(), s -> new HashMap<>()).put(a.ref(), Duration.ZERO);
             }
         }
         handBack.forEach((shard, refs) -> store.defer(shard, refs)
@@ -68,7 +71,21 @@ public class DeliveryDispatcher implements SmartLifecycle {
 
     /** Attempts in progress in this replica. */
     public int inFlight() {
-        return inFlight.get();
+        return inFlight.count();
+    }
+
+    /**
+     * Reserves room for the attempts of results about to be read: up to {@code most} places, once at least
+     * {@code wanted} are free (waiting at most {@code patience}, then reserving none). The reader reads no more
+     * results than it reserved places for, and ends the reservation when they are planned.
+     */
+    Mono<InFlightAttempts.Reservation> reserve(int wanted, int most, Duration patience) {
+        return inFlight.reserve(Math.max(1, Math.min(wanted, properties.maxInFlight())), most, patience);
+    }
+
+    /** A reservation of no places: attempts of results read without one run only if there is room. */
+    InFlightAttempts.Reservation noReservation() {
+        return inFlight.none();
     }
 
     @Override
@@ -98,15 +115,17 @@ public class DeliveryDispatcher implements SmartLifecycle {
     }
 
     private Mono<Void> claim(int shard, AtomicBoolean more) {
-        int limit = Math.min(properties.claimBatch(), properties.maxInFlight() - inFlight.get());
-        if (limit <= 0 || !running) {
+        if (!running) {
             return Mono.empty();
         }
-        inFlight.addAndGet(limit); // reserve first, so planning in parallel cannot overshoot the cap
+        int limit = inFlight.takeUpTo(properties.claimBatch()); // reserve first, so planning in parallel cannot overshoot the cap
+        if (limit <= 0) {
+            return Mono.empty();
+        }
         return store.claim(shard, limit, properties.lease())
-                .doOnError(e -> inFlight.addAndGet(-limit))
+                .doOnError(e -> inFlight.release(limit))
                 .doOnNext(claim -> {
-                    inFlight.addAndGet(-(limit - claim.refs().size()));
+                    inFlight.release(limit - claim.refs().size());
                     if (claim.refs().size() == limit) {
                         more.set(true);
                     }
@@ -118,7 +137,7 @@ public class DeliveryDispatcher implements SmartLifecycle {
     /** Runs an attempt whose in-flight slot is already counted; the slot is freed however it ends. */
     private void launch(Mono<PendingAttempt> attempt) {
         attempt.flatMap(attempts::attempt)
-                .doFinally(s -> inFlight.decrementAndGet())
+                .doFinally(s -> inFlight.release(1))
                 .subscribe(null, e -> log.warn("delivery attempt failed unexpectedly: {}", e.toString()));
     }
 
@@ -138,7 +157,7 @@ public class DeliveryDispatcher implements SmartLifecycle {
     public void stop(Runnable callback) {
         stop();
         Flux.interval(Duration.ofMillis(20))
-                .filter(t -> inFlight.get() <= 0)
+                .filter(t -> inFlight.count() <= 0)
                 .next()
                 .timeout(properties.timeout().plusSeconds(2), Mono.just(0L))
                 .subscribe(t -> callback.run(), e -> callback.run());

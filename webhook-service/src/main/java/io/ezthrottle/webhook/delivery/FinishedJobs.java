@@ -11,8 +11,9 @@ import io.ezthrottle.core.job.JobState;
 import io.ezthrottle.core.job.Surface;
 import io.ezthrottle.core.redis.RedisKeys;
 import org.redisson.api.BatchOptions;
-import org.redisson.api.RBatchReactive;
-import org.redisson.api.RedissonReactiveClient;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +41,11 @@ public class FinishedJobs {
     private static final Set<String> FIELD_SET = Set.of("state", "tenant", "surface", "spec", "idempotent_key", "response",
             "error", "attempts", "parent_job_id");
 
-    private final RedissonReactiveClient redis;
+    private final RedissonClient redis;
     private final RedisKeys keys;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public FinishedJobs(RedissonReactiveClient redis, RedisKeys keys) {
+    public FinishedJobs(RedissonClient redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
     }
@@ -65,22 +66,22 @@ public class FinishedJobs {
         if (jobIds.isEmpty()) {
             return Mono.just(List.of());
         }
-        RBatchReactive batch = redis.createBatch(BatchOptions.defaults());
-        @SuppressWarnings("unchecked")
-        Map<String, String>[] results = new Map[jobIds.size()];
-        for (int i = 0; i < jobIds.size(); i++) {
-            int at = i;
-            // A batched command is queued when its Mono is subscribed and answered when the batch has run.
-            batch.<String, String>getMap(keys.job(jobIds.get(i)), StringCodec.INSTANCE).getAll(FIELD_SET)
-                    .subscribe(m -> results[at] = m);
-        }
-        return batch.execute().map(done -> {
-            List<Lookup> out = new ArrayList<>(jobIds.size());
-            for (int i = 0; i < jobIds.size(); i++) {
-                Map<String, String> m = results[i];
-                out.add(plan(jobIds.get(i), m == null ? Map.of() : m));
+        // The future-based batch rather than the reactive one: the reactive batch wraps every queued command in a
+        // buffered sink of its own, which was the largest allocation per delivery.
+        return Mono.defer(() -> {
+            RBatch batch = redis.createBatch(BatchOptions.defaults());
+            List<RFuture<Map<String, String>>> reads = new ArrayList<>(jobIds.size());
+            for (String jobId : jobIds) {
+                reads.add(batch.<String, String>getMap(keys.job(jobId), StringCodec.INSTANCE).getAllAsync(FIELD_SET));
             }
-            return out;
+            return Mono.fromCompletionStage(batch.executeAsync()).map(done -> {
+                List<Lookup> out = new ArrayList<>(jobIds.size());
+                for (int i = 0; i < jobIds.size(); i++) {
+                    Map<String, String> m = reads.get(i).toCompletableFuture().getNow(null);
+                    out.add(plan(jobIds.get(i), m == null ? Map.of() : m));
+                }
+                return out;
+            });
         });
     }
 

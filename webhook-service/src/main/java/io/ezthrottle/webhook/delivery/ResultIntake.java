@@ -77,9 +77,26 @@ public class ResultIntake implements SmartLifecycle {
                 .subscribe();
     }
 
+    /**
+     * Reads no more results than this replica has room to attempt, reserving the room first and waiting for it when
+     * the replica is full (at most a poll timeout, so a stop is noticed): a result read without room would be
+     * planned and then handed back to the schedule, to be claimed and read again, which costs more than leaving it
+     * in the stream, where another replica may take it.
+     */
     private Mono<Void> pollOnce() {
-        return streams.read(streams.results(), StreamGroups.WEBHOOKS, consumer, properties.batchSize(), properties.pollTimeout())
-                .flatMap(this::handleAll);
+        int batch = properties.batchSize();
+        return dispatcher.reserve(Math.min(batch, properties.maxInFlight() / 2), batch, properties.pollTimeout())
+                .flatMap(reserved -> read(reserved)
+                        .flatMap(entries -> handleAll(entries, reserved))
+                        .doFinally(s -> reserved.end()));
+    }
+
+    private Mono<Map<StreamMessageId, Map<String, String>>> read(InFlightAttempts.Reservation reserved) {
+        int count = reserved.places();
+        if (count == 0 || !running) {
+            return Mono.empty();
+        }
+        return streams.read(streams.results(), StreamGroups.WEBHOOKS, consumer, count, properties.pollTimeout());
     }
 
     /**
@@ -95,7 +112,7 @@ public class ResultIntake implements SmartLifecycle {
         return streams.results()
                 .autoClaim(StreamGroups.WEBHOOKS, consumer, properties.reclaimIdle().toMillis(), TimeUnit.MILLISECONDS,
                         start, properties.batchSize())
-                .flatMap(result -> handleAll(result.getMessages())
+                .flatMap(result -> handleAll(result.getMessages(), dispatcher.noReservation())
                         .then(Mono.defer(() -> {
                             StreamMessageId next = result.getNextId();
                             boolean more = next != null && !next.equals(StreamMessageId.MIN) && !next.equals(start)
@@ -109,7 +126,8 @@ public class ResultIntake implements SmartLifecycle {
      * starts the attempts, then acknowledges and deletes the handled entries together. If the jobs cannot be read,
      * or a shard's plan fails, its entries stay pending and are reclaimed later.
      */
-    private Mono<Void> handleAll(Map<StreamMessageId, Map<String, String>> entries) {
+    private Mono<Void> handleAll(Map<StreamMessageId, Map<String, String>> entries,
+                                 InFlightAttempts.Reservation reserved) {
         if (entries.isEmpty()) {
             return Mono.empty();
         }
@@ -141,7 +159,7 @@ public class ResultIntake implements SmartLifecycle {
                         }
                     }
                     return Flux.concat(Flux.fromIterable(nothingToDo),
-                            Flux.fromIterable(byShard.entrySet()).flatMap(shard -> plan(shard.getKey(), shard.getValue())));
+                            Flux.fromIterable(byShard.entrySet()).flatMap(shard -> plan(shard.getKey(), shard.getValue(), reserved)));
                 })
                 .collectList()
                 .flatMap(this::acknowledge);
@@ -156,14 +174,14 @@ public class ResultIntake implements SmartLifecycle {
      * outcome a live stream carries (compat-protocol §1.7) is held: not acknowledged, so it is looked at again when
      * reclaimed, by which time the stream has either delivered the outcome or handed it back to the webhooks.
      */
-    private Flux<StreamMessageId> plan(int shard, List<Read> reads) {
+    private Flux<StreamMessageId> plan(int shard, List<Read> reads, InFlightAttempts.Reservation reserved) {
         return deliveries.planAll(shard, reads.stream().map(Read::plan).toList(), properties.lease(), properties.activeRetention())
                 .flatMapMany(planned -> {
                     List<StreamMessageId> handled = new ArrayList<>(reads.size());
                     for (int i = 0; i < reads.size(); i++) {
                         Planned p = planned.get(i);
                         if (!p.held()) {
-                            dispatcher.runNow(p.attempts());
+                            dispatcher.runNow(p.attempts(), reserved);
                             handled.add(reads.get(i).entry());
                         }
                     }

@@ -61,9 +61,9 @@ public class WebhookSender implements DisposableBean {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis()), egress);
     }
 
-    public Mono<AttemptOutcome> send(String url, byte[] body, Map<String, String> signatureHeaders) {
+    public Mono<AttemptOutcome> send(URI url, byte[] body, Map<String, String> signatureHeaders) {
         return client.post()
-                .uri(URI.create(url))
+                .uri(url)
                 .send((request, out) -> {
                     request.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                             .header(HttpHeaderNames.USER_AGENT, USER_AGENT)
@@ -74,7 +74,11 @@ public class WebhookSender implements DisposableBean {
                 // The body is read (and released) but not used: only the status and Retry-After matter.
                 .responseSingle((response, content) -> content.then(Mono.fromSupplier(() ->
                         classify(response.status().code(), response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)))))
-                .timeout(timeout)
+                // take(timeout) rather than timeout(timeout): the timeout operator builds a descriptive name of its
+                // source (class names, string work) on every subscription, a measurable cost at thousands of
+                // requests per second; take cancels the exchange the same way and completes empty instead.
+                .take(timeout)
+                .switchIfEmpty(Mono.fromSupplier(this::timedOut))
                 .onErrorResume(e -> Mono.just(unreachable(e)));
     }
 
@@ -91,6 +95,10 @@ public class WebhookSender implements DisposableBean {
         return new AttemptOutcome.Refused(status, RetryAfter.parse(retryAfter, clock.instant()));
     }
 
+    private AttemptOutcome timedOut() {
+        return new AttemptOutcome.Unreachable("no answer within " + timeout.toMillis() + " ms", false);
+    }
+
     private AttemptOutcome unreachable(Throwable e) {
         Throwable root = e;
         while (!(root instanceof EgressDeniedException) && root.getCause() != null && root.getCause() != root) {
@@ -100,7 +108,7 @@ public class WebhookSender implements DisposableBean {
             return new AttemptOutcome.Unreachable("webhook address refused: " + root.getMessage(), true);
         }
         if (root instanceof TimeoutException || root instanceof ReadTimeoutException) {
-            return new AttemptOutcome.Unreachable("no answer within " + timeout.toMillis() + " ms", false);
+            return timedOut();
         }
         String message = root.getMessage();
         return new AttemptOutcome.Unreachable(message == null || message.isBlank() ? root.getClass().getSimpleName() : message,
