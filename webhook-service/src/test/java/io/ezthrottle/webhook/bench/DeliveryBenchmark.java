@@ -117,12 +117,19 @@ public final class DeliveryBenchmark {
             }
             List<String> batch = prepare(throughputJobs);
             double redisCpuBefore = redisCpuSeconds(dispatcher);
+            Map<String, Long> commandsBefore = redisCommands(dispatcher);
             long jvmCpuBefore = jvmCpuNanos();
+            long allocatedBefore = allocatedBytes();
             long start = System.nanoTime();
+            System.out.printf("PHASE throughput starts at %s%n", java.time.LocalTime.now());
             phase("throughput", batch, 0);
+            System.out.printf("PHASE throughput ends at %s%n", java.time.LocalTime.now());
             long last = batch.stream().mapToLong(arrived::get).max().orElse(start);
             double jvmCpuMs = (jvmCpuNanos() - jvmCpuBefore) / 1e6;
             double redisCpuMs = (redisCpuSeconds(dispatcher) - redisCpuBefore) * 1000;
+            System.out.printf("ALLOCATED kB_per_delivery=%.1f%n", (allocatedBytes() - allocatedBefore) / 1024.0 / batch.size());
+            String commands = commandsPerDelivery(commandsBefore, redisCommands(dispatcher), batch.size());
+            System.out.printf("REDIS commands per delivery: %s%n", commands);
             double perSecond = batch.size() / ((last - start) / 1e9);
             System.out.printf("THROUGHPUT jobs=%d seconds=%.2f deliveries_per_second=%.0f%n", batch.size(),
                     (last - start) / 1e9, perSecond);
@@ -172,6 +179,12 @@ public final class DeliveryBenchmark {
         }
     }
 
+    /** Bytes allocated so far by this JVM's live threads (all of the run's threads live until its end). */
+    private static long allocatedBytes() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        return java.util.Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(b -> b > 0).sum();
+    }
+
     private static long jvmCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
@@ -182,6 +195,38 @@ public final class DeliveryBenchmark {
                 .getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance()
                 .info(org.redisson.api.redisnode.RedisNode.InfoSection.CPU);
         return Double.parseDouble(cpu.get("used_cpu_sys")) + Double.parseDouble(cpu.get("used_cpu_user"));
+    }
+
+    /** Calls per command since the Redis server started, from {@code INFO commandstats}. */
+    private static Map<String, Long> redisCommands(ConfigurableApplicationContext context) {
+        Map<String, String> stats = context.getBean(org.redisson.api.RedissonClient.class)
+                .getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance()
+                .info(org.redisson.api.redisnode.RedisNode.InfoSection.COMMANDSTATS);
+        Map<String, Long> calls = new java.util.TreeMap<>();
+        stats.forEach((name, value) -> {
+            int at = value.indexOf("calls=");
+            if (name.startsWith("cmdstat_") && at >= 0) {
+                int end = value.indexOf(',', at);
+                calls.put(name.substring("cmdstat_".length()), Long.parseLong(value.substring(at + 6, end < 0 ? value.length() : end)));
+            }
+        });
+        return calls;
+    }
+
+    /** "total (name n.nn, ...)" per delivery, busiest first; the publisher's XADD (the worker's step) included. */
+    private static String commandsPerDelivery(Map<String, Long> before, Map<String, Long> after, int deliveries) {
+        Map<String, Double> per = new java.util.TreeMap<>();
+        after.forEach((name, n) -> {
+            long delta = n - before.getOrDefault(name, 0L);
+            if (delta > 0 && !name.equals("info")) {
+                per.put(name, (double) delta / deliveries);
+            }
+        });
+        double total = per.values().stream().mapToDouble(Double::doubleValue).sum();
+        return String.format(Locale.ROOT, "%.2f (%s)", total, per.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(Locale.ROOT, "`%s` %.2f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** Writes finished job records (not timed), as a worker would before publishing the results. */
