@@ -26,10 +26,11 @@ import tools.jackson.databind.util.RawValue;
 
 /**
  * Reads what the delivery of finished jobs needs, for a whole batch of result entries in one pipelined round trip,
- * and builds their plans: only the fields the payload uses (one HMGET per job, never the attempt ledger), the
- * stored spec read as a tree for its webhooks, quorum and metadata (a stored spec is already canonical and valid,
- * so it is not run through the submission parser again), and the stored upstream answer embedded as it is stored
- * (it was written by Jackson in exactly the {@code {status_code, headers, body}} shape compat-protocol §5.1 wants).
+ * and builds their plans: only the fields the payload uses (one HMGET per job, never the attempt ledger), only the
+ * webhooks, quorum and metadata of the stored spec, streamed past the rest ({@link StoredSpec}; a stored spec is
+ * already canonical and valid, so it is not run through the submission parser again), the metadata and the stored
+ * upstream answer embedded as they are stored
+ * (the answer was written by Jackson in exactly the {@code {status_code, headers, body}} shape compat-protocol §5.1 wants).
  * At thousands of deliveries per second these were the per-delivery costs that showed (a full record read, the
  * spec re-validated, the answer parsed and written again). The body is serialised once per job, so every webhook
  * and every attempt sends identical bytes.
@@ -96,20 +97,14 @@ public class FinishedJobs {
             log.warn("result entry for an unfinished job ignored job_id={} state={}", jobId, state);
             return new Lookup.Nothing();
         }
-        JsonNode spec = json.readTree(m.get("spec"));
-        JsonNode hooks = spec.path("webhooks");
-        if (!hooks.isArray() || hooks.isEmpty()) {
+        StoredSpec spec = StoredSpec.read(json, m.get("spec"));
+        if (spec.webhooks().isEmpty()) {
             return new Lookup.Nothing();
         }
-        List<DeliveryPlan.Target> targets = new ArrayList<>(hooks.size());
-        for (JsonNode w : hooks) {
-            JsonNode vote = w.get("has_quorum_vote");
-            targets.add(new DeliveryPlan.Target(w.path("url").asString(), vote == null || vote.asBoolean()));
-        }
         Surface surface = Surface.valueOf(m.getOrDefault("surface", Surface.CLOUD.name()));
-        int quorum = spec.path("webhook_quorum").asInt(1);
-        String body = surface == Surface.LOCAL ? local(jobId, m) : cloud(jobId, s, m, spec.get("metadata"));
-        return new Lookup.Plan(new DeliveryPlan(jobId, m.get("tenant"), surface, body, Math.max(1, quorum), targets));
+        String body = surface == Surface.LOCAL ? local(jobId, m) : cloud(jobId, s, m, spec.metadata());
+        return new Lookup.Plan(new DeliveryPlan(jobId, m.get("tenant"), surface, body, Math.max(1, spec.quorum()),
+                spec.webhooks()));
     }
 
     /**
@@ -117,7 +112,7 @@ public class FinishedJobs {
      * when none)}, plus the optional {@code error} (failed jobs), {@code parent_job_id} (follow-ups) and
      * {@code attempts}.
      */
-    private String cloud(String jobId, JobState state, Map<String, String> m, JsonNode metadata) {
+    private String cloud(String jobId, JobState state, Map<String, String> m, String metadata) {
         ObjectNode n = json.createObjectNode();
         n.put("job_id", jobId);
         n.put("idempotent_key", m.get("idempotent_key"));
@@ -128,8 +123,8 @@ public class FinishedJobs {
         } else {
             n.putRawValue("response", new RawValue(response));
         }
-        if (metadata != null && metadata.isObject()) {
-            n.set("metadata", metadata);
+        if (metadata != null) {
+            n.putRawValue("metadata", new RawValue(metadata));
         } else {
             n.putObject("metadata");
         }
