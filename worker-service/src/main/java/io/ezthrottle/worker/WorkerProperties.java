@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxResponseBytes response bytes kept; the rest of a larger body is discarded
  * @param heartbeatTtl     how long this worker counts as alive without a new heartbeat (others then reclaim its work)
  * @param reclaimInterval  how often entries of dead workers are looked for
+ * @param orphanIdle       how long an entry may stay pending for this worker while it no longer holds it (its
+ *                         bookkeeping failed) before this worker takes it up again
  * @param delayedPoll      how often due retries and timers are moved to the streams
  * @param backoffBase      first retry delay without Retry-After (doubles per retry, full jitter)
  * @param backoffMax       longest retry delay without Retry-After
@@ -38,6 +40,7 @@ public record WorkerProperties(
         @DefaultValue("1048576") int maxResponseBytes,
         @DefaultValue("5s") Duration heartbeatTtl,
         @DefaultValue("1s") Duration reclaimInterval,
+        @DefaultValue("60s") Duration orphanIdle,
         @DefaultValue("100ms") Duration delayedPoll,
         @DefaultValue("500ms") Duration backoffBase,
         @DefaultValue("30s") Duration backoffMax,

@@ -45,8 +45,11 @@ public final class AttemptLedger {
             if e ~= ARGV[2] then return 'stale' end
             -- an entry is published before its attempt is registered: epoch 0 with no record yet is queued
             if not a then a = 'queued'; redis.call('HSET', KEYS[1], 'ae:' .. ARGV[1], '0') end
-            if a == 'dispatching' and ARGV[4] ~= '' and redis.call('HGET', KEYS[1], 'ao:' .. ARGV[1]) == ARGV[4] then
-              a = 'queued'
+            -- dispatching by a dead owner, or by this very owner (a claim whose reply was lost, or an entry it
+            -- dropped before the call): nobody is running it, so it may be claimed again
+            if a == 'dispatching' then
+              local ao = redis.call('HGET', KEYS[1], 'ao:' .. ARGV[1])
+              if ao == ARGV[3] or (ARGV[4] ~= '' and ao == ARGV[4]) then a = 'queued' end
             end
             if a ~= 'queued' then return 'stale' end
             redis.call('HSET', KEYS[1], 'a:' .. ARGV[1], 'dispatching', 'ao:' .. ARGV[1], ARGV[3], 'state', 'dispatching',

@@ -146,6 +146,8 @@ class AttemptLedgerIntegrationTests {
         assertThat(ledger.claim(first, "w", null).block(T)).as("older epoch").isEqualTo(AttemptLedger.Claim.STALE);
         QueueEntry retry = new QueueEntry(id, PRIMARY, 1);
         assertThat(ledger.claim(retry, "w", null).block(T)).isEqualTo(AttemptLedger.Claim.CLAIMED);
+        assertThat(ledger.claim(retry, "w", null).block(T)).as("its own claim again (the first reply was lost)")
+                .isEqualTo(AttemptLedger.Claim.CLAIMED);
         assertThat(ledger.claim(retry, "other", null).block(T)).as("already dispatching").isEqualTo(AttemptLedger.Claim.STALE);
         assertThat(ledger.claim(retry, "other", "w").block(T)).as("taken over from a dead owner")
                 .isEqualTo(AttemptLedger.Claim.CLAIMED);

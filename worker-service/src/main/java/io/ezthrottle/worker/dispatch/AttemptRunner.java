@@ -119,7 +119,7 @@ public class AttemptRunner {
     /**
      * Claims the job's attempt and arms its timers, so that sending it is only the upstream call. Emits false (and
      * has released the job) when it is not to be sent: stale or finished (acknowledged), or the bookkeeping failed
-     * (the entry stays pending).
+     * (the entry stays pending, and {@code PendingReclaimer} takes it up again once it counts as orphaned).
      */
     Mono<Boolean> prepare(PendingJob p) {
         active.incrementAndGet();
@@ -131,13 +131,13 @@ public class AttemptRunner {
                         ? streams.publishResult(p.job().id()).then() : Mono.<Void>empty())
                         .then(acknowledge(p)).thenReturn(false))
                 .onErrorResume(e -> {
-                    log.error("attempt bookkeeping failed job_id={} attempt={} (entry stays pending): {}",
+                    log.error("attempt bookkeeping failed job_id={} attempt={} (entry stays pending; taken up again once orphaned): {}",
                             p.entry().jobId(), p.entry().attempt(), e.toString());
                     return Mono.just(false);
                 })
                 .doOnNext(ready -> {
                     if (!ready) {
-                        finished();
+                        finished(p);
                     }
                 });
     }
@@ -145,17 +145,18 @@ public class AttemptRunner {
     /** Sends a prepared job (its slot has come), records the outcome, acknowledges, gives the token back. */
     void send(PendingJob p, String token) {
         execute(p).then(Mono.defer(() -> acknowledgeAndRelease(p, token)))
-                // Bookkeeping after the call failed: go through the claim again, as a redelivered entry would (the
-                // attempt is no longer claimable, so this only acknowledges).
+                // Bookkeeping after the call failed: go through the claim again. An outcome that was recorded ends it
+                // (and the result is published again, in case that step was lost); one that was not runs the call
+                // again, at least once being the contract.
                 .onErrorResume(e -> run(p).then(Mono.defer(() -> leases.release(p.destination(), token))))
                 .onErrorResume(e -> Mono.empty())
-                .doFinally(s -> finished())
+                .doFinally(s -> finished(p))
                 .subscribe();
     }
 
-    private void finished() {
+    private void finished(PendingJob p) {
         active.decrementAndGet();
-        held.release();
+        held.release(p);
     }
 
     private Mono<Void> acknowledge(PendingJob p) {
@@ -177,13 +178,14 @@ public class AttemptRunner {
         return ledger.claim(p.entry(), identity.consumer(), p.deadOwner())
                 .flatMap(claim -> switch (claim) {
                     case CLAIMED -> execute(p);
-                    case TERMINAL -> p.deadOwner() != null ? streams.publishResult(p.job().id()).then() : Mono.<Void>empty();
+                    // a result entry read twice is planned once, so publishing again is safe
+                    case TERMINAL -> streams.publishResult(p.job().id()).then();
                     default -> Mono.<Void>empty();
                 })
                 .then(Mono.defer(() -> acknowledge(p)))
                 .retryWhen(Retry.backoff(3, Duration.ofMillis(200)))
                 .onErrorResume(e -> {
-                    log.error("attempt bookkeeping failed job_id={} attempt={} (entry stays pending): {}",
+                    log.error("attempt bookkeeping failed job_id={} attempt={} (entry stays pending; taken up again once orphaned): {}",
                             p.entry().jobId(), p.entry().attempt(), e.toString());
                     return Mono.empty();
                 });

@@ -82,9 +82,10 @@ public class EntryAcceptor {
         }
         String destination = Destination.of(stage.url());
         return limits.get(destination).map(l -> () -> {
-            held.add();
-            lanes.enqueue(new PendingJob(stream, id, entry, job, stage, destination, account(job, stage, l),
-                    deadOwner, System.nanoTime()));
+            PendingJob pending = new PendingJob(stream, id, entry, job, stage, destination, account(job, stage, l),
+                    deadOwner, System.nanoTime());
+            held.add(pending);
+            lanes.enqueue(pending);
             return Mono.empty();
         });
     }

@@ -86,7 +86,7 @@ public class DestinationLanes {
                 overflow.park(job)
                         .doOnError(e -> log.warn("parking failed job_id={} (entry stays pending): {}", job.entry().jobId(), e.toString()))
                         .onErrorResume(e -> Mono.empty())
-                        .doFinally(s -> held.release())
+                        .doFinally(s -> held.release(job))
                         .subscribe();
                 return;
             }

@@ -13,10 +13,12 @@ import io.ezthrottle.core.redis.RedisKeys;
 import io.ezthrottle.core.redis.StreamGroups;
 import io.ezthrottle.worker.WorkerProperties;
 import io.ezthrottle.worker.intake.EntryAcceptor;
+import io.ezthrottle.worker.intake.HeldJobs;
 import io.ezthrottle.worker.pacing.DestinationLanes;
 import io.ezthrottle.worker.pacing.Overflow;
 import io.ezthrottle.worker.region.WorkerIdentity;
 import org.redisson.api.RStreamReactive;
+import org.redisson.api.stream.PendingEntry;
 import org.redisson.api.stream.StreamMessageId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +48,13 @@ public class PendingReclaimer implements SmartLifecycle {
     private final DestinationLanes lanes;
     private final WorkerIdentity identity;
     private final WorkerProperties properties;
+    private final HeldJobs held;
     private volatile Disposable loop;
+    private volatile long lastOrphanSweep = System.nanoTime();
 
     public PendingReclaimer(JobStreams streams, RedisKeys keys, LiveRegions liveRegions, EntryAcceptor acceptor,
-                            Overflow overflow, DestinationLanes lanes, WorkerIdentity identity, WorkerProperties properties) {
+                            Overflow overflow, DestinationLanes lanes, WorkerIdentity identity, WorkerProperties properties,
+                            HeldJobs held) {
         this.streams = streams;
         this.keys = keys;
         this.liveRegions = liveRegions;
@@ -58,6 +63,7 @@ public class PendingReclaimer implements SmartLifecycle {
         this.lanes = lanes;
         this.identity = identity;
         this.properties = properties;
+        this.held = held;
     }
 
     @Override
@@ -84,7 +90,13 @@ public class PendingReclaimer implements SmartLifecycle {
             });
             List<String> all = new ArrayList<>(List.of(keys.jobStream(), keys.regionStream(identity.region())));
             all.addAll(overflowKeys);
-            return Flux.fromIterable(all).concatMap(stream -> reclaim(stream, live)).then();
+            boolean orphans = System.nanoTime() - lastOrphanSweep > properties.orphanIdle().toNanos() / 4;
+            if (orphans) {
+                lastOrphanSweep = System.nanoTime();
+            }
+            return Flux.fromIterable(all)
+                    .concatMap(stream -> reclaim(stream, live).then(orphans ? takeUpOrphans(stream) : Mono.empty()))
+                    .then();
         });
     }
 
@@ -113,6 +125,36 @@ public class PendingReclaimer implements SmartLifecycle {
                                 log.info("reclaimed {} entries of dead worker {} from {}", n, dead, key);
                             }
                         }))
+                .then();
+    }
+
+    /**
+     * Entries still pending for this worker that it no longer holds: their claim or parking failed on a Redis error
+     * (or a stable consumer name came back after a crash). Nobody else would take them while this worker lives, so
+     * after {@code orphanIdle} it claims them again itself; as their owner it may re-run an attempt it had marked
+     * dispatching but never called.
+     */
+    private Mono<Void> takeUpOrphans(String key) {
+        RStreamReactive<String, String> stream = streams.stream(key);
+        long idle = properties.orphanIdle().toMillis();
+        return stream.listPending(StreamGroups.WORKERS, identity.consumer(), StreamMessageId.MIN, StreamMessageId.MAX,
+                        idle, TimeUnit.MILLISECONDS, 200)
+                .map(pending -> pending.stream().map(PendingEntry::getId).filter(id -> !held.holds(key, id))
+                        .toArray(StreamMessageId[]::new))
+                .filter(ids -> ids.length > 0)
+                // claiming with the same minimum idle time skips an entry that was touched meanwhile
+                .flatMap(ids -> stream.claim(StreamGroups.WORKERS, identity.consumer(), idle, TimeUnit.MILLISECONDS, ids))
+                .flatMapIterable(Map::entrySet)
+                .concatMap(e -> {
+                    log.warn("taking up orphaned entry {} of {} job_id={}", e.getKey(), key, e.getValue().get("job_id"));
+                    return acceptor.accept(key, e.getKey(), e.getValue(), identity.consumer());
+                })
+                .onErrorResume(e -> {
+                    if (!String.valueOf(e.getMessage()).contains("NOGROUP")) {
+                        log.warn("orphan sweep of {} failed: {}", key, e.toString());
+                    }
+                    return Mono.empty();
+                })
                 .then();
     }
 
