@@ -50,10 +50,10 @@ fi
 echo "== load before the run: $(uptime)"
 # The harness is the measuring instrument: its upstream stubs stamp each arrival, so a stop-the-world pause here
 # would show up as calls bunched at the upstream. G1 paused it for 150-330 ms on a busy 2-core box; ZGC's pauses are
-# under a millisecond. Its GC log is kept next to the build output for checking that.
+# under a millisecond (BENCH_HARNESS_GC=-XX:+UseG1GC to compare). Its GC log is kept next to the build output.
 mkdir -p bench/target
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
-exec java -Xms512m -Xmx3g -XX:+UseZGC -Xlog:gc:file=bench/target/harness-gc.log:timemillis ${BENCH_JAVA_OPTS:-} \
+exec java -Xms512m -Xmx3g ${BENCH_HARNESS_GC:--XX:+UseZGC} -Xlog:gc:file=bench/target/harness-gc.log:timemillis ${BENCH_JAVA_OPTS:-} \
   -Dbench.root="$PWD" \
   -Dbench.platform.jar="$PWD/launcher/target/ezthrottle.jar" \
   -Dbench.command="bench/run.sh $mode${*:+ $*}" \

@@ -168,7 +168,11 @@ public final class DeliveryBenchmark {
                     badSignatures.get(), duplicates));
             String output = System.getProperty("bench.report");
             if (output != null) {
-                report.write(Path.of(output), System.getProperty("bench.command", "see webhook-service/README.md"),
+                report.write(Path.of(output), System.getProperty("bench.command", String.join("\n",
+                        "mvn -B -o -q test-compile -pl webhook-service -am",
+                        "mvn -B -o -q dependency:build-classpath -pl webhook-service -am -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/wh-cp.txt",
+                        "CP=\"webhook-service/target/test-classes:webhook-service/target/classes:core/target/classes:test-support/target/classes:$(tr : \"\\n\" </tmp/wh-cp.txt | grep -v /io/ezthrottle/ | paste -sd:)\"",
+                        "java -Dbench.report=BENCHMARKS.md -cp \"$CP\" io.ezthrottle.webhook.bench.DeliveryBenchmark 50000 200,1000 10 40000")),
                         perSecond >= 5000 && worstP99 <= 20);
                 System.out.println("REPORT written to " + output);
             }

