@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 
 import io.ezthrottle.core.redis.RedisKeys;
-import org.redisson.api.RBatchReactive;
 import org.redisson.api.RTopicReactive;
 import org.redisson.api.RedissonReactiveClient;
 import org.redisson.client.codec.StringCodec;
@@ -33,7 +32,6 @@ public final class JobEvents {
 
     private static final Logger log = LoggerFactory.getLogger(JobEvents.class);
 
-    private final String channel;
     private final RTopicReactive topic;
     private final Map<String, Set<FluxSink<JobSignal>>> listeners = new ConcurrentHashMap<>();
     /**
@@ -43,8 +41,7 @@ public final class JobEvents {
     private final Mono<Integer> subscription;
 
     public JobEvents(RedissonReactiveClient redis, RedisKeys keys) {
-        this.channel = keys.jobEvents();
-        this.topic = redis.getTopic(channel, StringCodec.INSTANCE);
+        this.topic = redis.getTopic(keys.jobEvents(), StringCodec.INSTANCE);
         this.subscription = Mono.defer(() -> topic.addListener(String.class, (channel, message) -> route(JobSignal.decode(message))))
                 .doOnError(e -> log.warn("cannot subscribe to job events (streams fall back to polling): {}", e.toString()))
                 .cache(id -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
@@ -58,15 +55,6 @@ public final class JobEvents {
     /** The job's terminal state and outcome are in its record. */
     public Mono<Void> finished(String jobId) {
         return publish(new JobSignal(JobSignal.Type.FINISHED, jobId, 0));
-    }
-
-    /**
-     * {@link #finished(String)} as part of a caller's pipeline. The batch's other commands decide whether it fails;
-     * a signal lost with it costs a stream at most one poll interval, as any lost nudge.
-     */
-    public void finished(RBatchReactive batch, String jobId) {
-        batch.getTopic(channel, StringCodec.INSTANCE)
-                .publish(new JobSignal(JobSignal.Type.FINISHED, jobId, 0).encode()).subscribe();
     }
 
     /** The job is still waiting in its queue at {@code position} (1 = next); streams show it as a position event. */

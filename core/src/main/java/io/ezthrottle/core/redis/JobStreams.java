@@ -46,12 +46,6 @@ public final class JobStreams {
         return results().add(StreamAddArgs.entry(StreamGroups.JOB_ID, jobId));
     }
 
-    /** {@link #publishResult(String)} as part of a caller's pipeline. */
-    public void publishResult(RBatchReactive batch, String jobId) {
-        batch.<String, String>getStream(keys.resultStream(), StringCodec.INSTANCE)
-                .add(StreamAddArgs.entry(StreamGroups.JOB_ID, jobId)).subscribe();
-    }
-
     /** Creates the group (and the stream) unless it exists. */
     public Mono<Void> ensureGroup(RStreamReactive<String, String> stream, String group) {
         return stream.createGroup(StreamCreateGroupArgs.name(group).id(StreamMessageId.ALL).makeStream())
@@ -66,39 +60,20 @@ public final class JobStreams {
     }
 
     /**
-     * Acknowledges and deletes entries of the results stream in one round trip: their work is done and durable
-     * elsewhere.
+     * Acknowledges and deletes entries of the results stream in one round trip (a pipelined XACK and XDEL): their
+     * work is done and durable elsewhere. A crash between the two leaves entries acknowledged but not deleted, which
+     * no consumer reads again (they only trim the stream later).
      */
     public Mono<Void> resultsDone(String group, StreamMessageId... ids) {
-        return done(keys.resultStream(), group, ids);
-    }
-
-    /**
-     * Acknowledges and deletes entries of a stream in one round trip (a pipelined XACK and XDEL): their work is
-     * done and durable elsewhere. A crash between the two leaves entries acknowledged but not deleted, which no
-     * consumer reads again (they only trim the stream later).
-     */
-    public Mono<Void> done(String key, String group, StreamMessageId... ids) {
-        RBatchReactive batch = batch();
-        done(batch, key, group, ids);
+        RBatchReactive batch = redis.createBatch(BatchOptions.defaults());
+        RStreamReactive<String, String> stream = batch.getStream(keys.resultStream(), StringCodec.INSTANCE);
+        stream.ack(group, ids).subscribe();
+        stream.remove(ids).subscribe();
         return batch.execute().then();
     }
 
-    /**
-     * Adds the acknowledgement and deletion of entries to a caller's pipeline, so they share its round trip. The
-     * caller executes the batch only once the entries' effects are durable.
-     */
-    public void done(RBatchReactive batch, String key, String group, StreamMessageId... ids) {
-        RStreamReactive<String, String> stream = batch.getStream(key, StringCodec.INSTANCE);
-        stream.ack(group, ids).subscribe();
-        stream.remove(ids).subscribe();
-    }
-
-    /**
-     * A pipeline (non-atomic, in order per connection) for bookkeeping of several keys that needs no atomicity:
-     * one round trip instead of one per command.
-     */
-    public RBatchReactive batch() {
-        return redis.createBatch(BatchOptions.defaults());
+    /** Acknowledges and deletes an entry: its work is done and durable elsewhere. */
+    public Mono<Void> done(RStreamReactive<String, String> stream, String group, StreamMessageId id) {
+        return stream.ack(group, id).then(stream.remove(id)).then();
     }
 }

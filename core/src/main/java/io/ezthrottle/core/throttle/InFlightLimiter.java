@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.UUID;
 
 import io.ezthrottle.core.redis.RedisKeys;
-import org.redisson.api.RBatchReactive;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonReactiveClient;
 import org.redisson.client.codec.StringCodec;
@@ -74,11 +73,6 @@ public final class InFlightLimiter {
 
     public Mono<Void> release(String destination, String token) {
         return redis.<String>getScoredSortedSet(keys.inFlight(destination), StringCodec.INSTANCE).remove(token).then();
-    }
-
-    /** Adds the release of a token to a caller's pipeline, so it costs no round trip of its own. */
-    public void release(RBatchReactive batch, String destination, String token) {
-        batch.<String>getScoredSortedSet(keys.inFlight(destination), StringCodec.INSTANCE).remove(token).subscribe();
     }
 
     public Mono<Integer> count(String destination) {

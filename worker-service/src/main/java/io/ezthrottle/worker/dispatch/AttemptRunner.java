@@ -2,7 +2,6 @@ package io.ezthrottle.worker.dispatch;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +29,6 @@ import io.ezthrottle.worker.retry.NextStep;
 import io.ezthrottle.worker.retry.RetryPolicyEngine;
 import io.ezthrottle.worker.workflow.Stages;
 import io.ezthrottle.worker.workflow.WorkflowActions;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -68,9 +66,8 @@ public class AttemptRunner {
     private final HeldJobs held;
     private final WorkerIdentity identity;
     private final Clock clock;
+    private final MeterRegistry meters;
     private final Timer queueDelay;
-    /** Looked up once: a registry lookup per call builds tags and a meter id every time. */
-    private final Map<NextStep.Kind, Counter> attempts = new EnumMap<>(NextStep.Kind.class);
     private final AtomicInteger active = new AtomicInteger();
 
     public AttemptRunner(AttemptLedger ledger, RedisJobStore jobs, JobQueue queue, JobStreams streams, UpstreamClient upstream,
@@ -92,12 +89,10 @@ public class AttemptRunner {
         this.held = held;
         this.identity = identity;
         this.clock = clock;
+        this.meters = meters;
         this.queueDelay = Timer.builder("ezthrottle.worker.queue.delay")
                 .description("from acceptance to first dispatch of a job").publishPercentiles(0.5, 0.99)
                 .register(meters);
-        for (NextStep.Kind kind : NextStep.Kind.values()) {
-            attempts.put(kind, meters.counter("ezthrottle.worker.attempts", "step", kind.name().toLowerCase()));
-        }
         lanes.onDispatch(new SlotDispatcher() {
             @Override
             public Mono<Boolean> prepare(PendingJob job) {
@@ -144,11 +139,12 @@ public class AttemptRunner {
 
     /** Sends a prepared job (its slot has come), records the outcome, acknowledges, gives the token back. */
     void send(PendingJob p, String token) {
-        execute(p).then(Mono.defer(() -> acknowledgeAndRelease(p, token)))
+        execute(p).then(Mono.defer(() -> acknowledge(p)))
                 // Bookkeeping after the call failed: go through the claim again. An outcome that was recorded ends it
                 // (and the result is published again, in case that step was lost); one that was not runs the call
                 // again, at least once being the contract.
-                .onErrorResume(e -> run(p).then(Mono.defer(() -> leases.release(p.destination(), token))))
+                .onErrorResume(e -> run(p))
+                .then(Mono.defer(() -> leases.release(p.destination(), token)))
                 .onErrorResume(e -> Mono.empty())
                 .doFinally(s -> finished(p))
                 .subscribe();
@@ -160,18 +156,7 @@ public class AttemptRunner {
     }
 
     private Mono<Void> acknowledge(PendingJob p) {
-        return streams.done(p.stream(), StreamGroups.WORKERS, p.entryId());
-    }
-
-    /**
-     * The outcome is durable: acknowledging the entry and giving the token back need no order between them, so
-     * they share one pipelined round trip (three commands, the worker's busiest bookkeeping after every call).
-     */
-    private Mono<Void> acknowledgeAndRelease(PendingJob p, String token) {
-        var batch = streams.batch();
-        streams.done(batch, p.stream(), StreamGroups.WORKERS, p.entryId());
-        leases.release(batch, p.destination(), token);
-        return batch.execute().then();
+        return streams.done(streams.stream(p.stream()), StreamGroups.WORKERS, p.entryId());
     }
 
     Mono<Void> run(PendingJob p) {
@@ -205,7 +190,7 @@ public class AttemptRunner {
                     log.info("attempt done job_id={} attempt={} try={} status={} step={} ms={}", job.id(), entry.attempt(),
                             entry.epoch() + 1, outcome.response() == null ? outcome.transportError() : outcome.response().statusCode(),
                             step.kind(), (System.nanoTime() - start) / 1_000_000);
-                    attempts.get(step.kind()).increment();
+                    meters.counter("ezthrottle.worker.attempts", "step", step.kind().name().toLowerCase()).increment();
                     return act(p, outcome, step);
                 }));
     }

@@ -115,6 +115,6 @@ public class EntryAcceptor {
     }
 
     private Mono<Void> done(String stream, StreamMessageId id) {
-        return streams.done(stream, StreamGroups.WORKERS, id);
+        return streams.done(streams.stream(stream), StreamGroups.WORKERS, id);
     }
 }

@@ -8,7 +8,6 @@ import java.util.stream.Collectors;
 
 import io.ezthrottle.core.throttle.InFlightLimiter;
 import io.ezthrottle.worker.WorkerProperties;
-import org.redisson.api.RBatchReactive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -48,12 +47,6 @@ public class InFlightLeases implements SmartLifecycle {
     public Mono<Void> release(String destination, String token) {
         held.remove(token);
         return limiter.release(destination, token);
-    }
-
-    /** Gives a token back as part of a caller's pipeline (executing the batch releases it in Redis). */
-    public void release(RBatchReactive batch, String destination, String token) {
-        held.remove(token);
-        limiter.release(batch, destination, token);
     }
 
     @Override

@@ -44,21 +44,13 @@ public class Overflow {
         return keys.overflow(destination, account);
     }
 
-    /**
-     * Moves a held entry to its overflow stream, then acknowledges the original (a crash between duplicates, never
-     * loses). Indexing the stream and acknowledging share one pipelined round trip once the copy is written: the
-     * index is sent first, so the stream is indexed before its entry can be gone from the main stream.
-     */
+    /** Moves a held entry to its overflow stream, then acknowledges the original (a crash between duplicates, never loses). */
     public Mono<Void> park(PendingJob job) {
         String key = key(job.destination(), job.account());
         return ensureGroup(key)
                 .then(redis.<String, String>getStream(key, StringCodec.INSTANCE).add(StreamAddArgs.entries(job.entry().fields())))
-                .then(Mono.defer(() -> {
-                    var batch = streams.batch();
-                    batch.<String>getSet(keys.overflowIndex(), StringCodec.INSTANCE).add(key).subscribe();
-                    streams.done(batch, job.stream(), StreamGroups.WORKERS, job.entryId());
-                    return batch.execute().then();
-                }));
+                .then(redis.<String>getSet(keys.overflowIndex(), StringCodec.INSTANCE).add(key))
+                .then(streams.done(streams.stream(job.stream()), StreamGroups.WORKERS, job.entryId()));
     }
 
     /** Up to {@code count} entries of an overflow stream for this worker. */

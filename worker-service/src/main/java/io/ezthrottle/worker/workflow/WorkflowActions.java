@@ -99,11 +99,8 @@ public class WorkflowActions {
      * The follow-up is spawned after the result is published so a crash in between cannot skip the webhook.
      */
     public Mono<Void> finished(JobRecord job, boolean success) {
-        // The result entry and the live-stream nudge share one pipelined round trip (the nudge after the entry).
-        var batch = streams.batch();
-        streams.publishResult(batch, job.id());
-        events.finished(batch, job.id());
-        return batch.execute()
+        return streams.publishResult(job.id())
+                .then(events.finished(job.id()).onErrorResume(e -> Mono.empty()))
                 .then(spawn(job, success ? "on_success" : "on_failure", success ? job.spec().onSuccess() : job.spec().onFailure()));
     }
 
