@@ -103,13 +103,7 @@ public class PendingReclaimer implements SmartLifecycle {
     private Mono<Void> reclaim(String key, Set<String> live) {
         RStreamReactive<String, String> stream = streams.stream(key);
         return stream.getPendingInfo(StreamGroups.WORKERS)
-                .onErrorResume(e -> {
-                    // A stream or group that does not exist yet has nothing pending.
-                    if (!String.valueOf(e.getMessage()).contains("NOGROUP")) {
-                        log.warn("pending info of {} failed: {}", key, e.toString());
-                    }
-                    return Mono.empty();
-                })
+                .onErrorResume(e -> nothingPending(e, "pending info", key))
                 .flatMapIterable(info -> info.getConsumerNames().keySet())
                 .filter(consumer -> !live.contains(consumer) && !consumer.equals(identity.consumer()))
                 .concatMap(dead -> stream.pendingRange(StreamGroups.WORKERS, dead, StreamMessageId.MIN, StreamMessageId.MAX, 200)
@@ -149,13 +143,16 @@ public class PendingReclaimer implements SmartLifecycle {
                     log.warn("taking up orphaned entry {} of {} job_id={}", e.getKey(), key, e.getValue().get("job_id"));
                     return acceptor.accept(key, e.getKey(), e.getValue(), identity.consumer());
                 })
-                .onErrorResume(e -> {
-                    if (!String.valueOf(e.getMessage()).contains("NOGROUP")) {
-                        log.warn("orphan sweep of {} failed: {}", key, e.toString());
-                    }
-                    return Mono.empty();
-                })
+                .onErrorResume(e -> nothingPending(e, "orphan sweep", key))
                 .then();
+    }
+
+    /** A stream or group that does not exist yet has nothing pending; any other failure is worth a line. */
+    private static <T> Mono<T> nothingPending(Throwable e, String what, String key) {
+        if (!String.valueOf(e.getMessage()).contains("NOGROUP")) {
+            log.warn("{} of {} failed: {}", what, key, e.toString());
+        }
+        return Mono.empty();
     }
 
     @Override
