@@ -4,7 +4,7 @@ import io.ezthrottle.core.delivery.DeliveryStore;
 import io.ezthrottle.core.delivery.DeliveryStore.Outcome;
 import io.ezthrottle.core.delivery.DeliveryStore.RecordResult;
 import io.ezthrottle.webhook.WebhookProperties;
-import io.ezthrottle.webhook.coalesce.Coalescer;
+import io.ezthrottle.core.redis.Coalescer;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 import io.ezthrottle.core.redis.RedisKeys;
 import io.ezthrottle.webhook.WebhookProperties;
-import io.ezthrottle.webhook.coalesce.Coalescer;
+import io.ezthrottle.core.redis.Coalescer;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;

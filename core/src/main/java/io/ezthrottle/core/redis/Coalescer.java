@@ -1,4 +1,4 @@
-package io.ezthrottle.webhook.coalesce;
+package io.ezthrottle.core.redis;
 
 import java.util.ArrayList;
 import java.util.List;
