@@ -1,13 +1,14 @@
 package io.ezthrottle.core.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
-import org.redisson.api.BatchOptions;
-import org.redisson.api.RBatchReactive;
+import org.redisson.api.RScript;
 import org.redisson.api.RStreamReactive;
 import org.redisson.api.RedissonReactiveClient;
-import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.api.stream.StreamCreateGroupArgs;
 import org.redisson.api.stream.StreamMessageId;
 import org.redisson.api.stream.StreamReadGroupArgs;
@@ -18,11 +19,35 @@ import reactor.core.publisher.Mono;
  * The two streams jobs travel on: intake (api → workers) and results (workers → webhook dispatchers). Consumers
  * read through consumer groups; an entry is acknowledged and deleted only after its effect is durable, so an
  * entry of a crashed consumer stays pending and can be claimed by another.
+ *
+ * <p>Appending results and acknowledging entries happen once per job, so concurrent calls are batched
+ * ({@link Coalescer}): one script call serves every request that arrived while the previous one was in flight.
  */
 public final class JobStreams {
 
+    /** KEYS[1] stream; ARGV: group, ids. XACK then XDEL in one round trip (Redis 6.2 has no XACKDEL). */
+    private static final String ACK_DELETE = """
+            redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
+            return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
+            """;
+
+    /** KEYS[1] results stream; ARGV: field, job ids. Returns the entry id of each. */
+    private static final String APPEND_RESULTS = """
+            local ids = {}
+            for i = 2, #ARGV do ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[i]) end
+            return ids
+            """;
+
+    /** Bounded so one script call never holds Redis for long (Lua's unpack also caps the arguments it takes). */
+    private static final int MAX_BATCH = 256;
+
+    private record Consumed(String stream, String group) {
+    }
+
     private final RedissonReactiveClient redis;
     private final RedisKeys keys;
+    private final Coalescer<Consumed, StreamMessageId, Boolean> acknowledgements = new Coalescer<>(MAX_BATCH, this::ackDelete);
+    private final Coalescer<String, String, StreamMessageId> results = new Coalescer<>(MAX_BATCH, this::append);
 
     public JobStreams(RedissonReactiveClient redis, RedisKeys keys) {
         this.redis = redis;
@@ -42,8 +67,9 @@ public final class JobStreams {
         return redis.getStream(keys.resultStream(), StringCodec.INSTANCE);
     }
 
+    /** Appends the job to the results stream (the webhook service's intake); emits the entry id. */
     public Mono<StreamMessageId> publishResult(String jobId) {
-        return results().add(StreamAddArgs.entry(StreamGroups.JOB_ID, jobId));
+        return results.submit(keys.resultStream(), jobId);
     }
 
     /** Creates the group (and the stream) unless it exists. */
@@ -60,20 +86,40 @@ public final class JobStreams {
     }
 
     /**
-     * Acknowledges and deletes entries of the results stream in one round trip (a pipelined XACK and XDEL): their
-     * work is done and durable elsewhere. A crash between the two leaves entries acknowledged but not deleted, which
-     * no consumer reads again (they only trim the stream later).
+     * Acknowledges and deletes entries of the results stream in one round trip: their work is done and durable
+     * elsewhere. (A script runs whole, so no entry is ever acknowledged but left in the stream.)
      */
     public Mono<Void> resultsDone(String group, StreamMessageId... ids) {
-        RBatchReactive batch = redis.createBatch(BatchOptions.defaults());
-        RStreamReactive<String, String> stream = batch.getStream(keys.resultStream(), StringCodec.INSTANCE);
-        stream.ack(group, ids).subscribe();
-        stream.remove(ids).subscribe();
-        return batch.execute().then();
+        return ackDelete(new Consumed(keys.resultStream(), group), List.of(ids)).then();
     }
 
     /** Acknowledges and deletes an entry: its work is done and durable elsewhere. */
     public Mono<Void> done(RStreamReactive<String, String> stream, String group, StreamMessageId id) {
-        return stream.ack(group, id).then(stream.remove(id)).then();
+        return acknowledgements.submit(new Consumed(stream.getName(), group), id).then();
+    }
+
+    private Mono<List<Boolean>> ackDelete(Consumed consumed, List<StreamMessageId> ids) {
+        List<Object> args = new ArrayList<>(ids.size() + 1);
+        args.add(consumed.group());
+        ids.forEach(id -> args.add(id.toString()));
+        return redis.getScript(StringCodec.INSTANCE)
+                .<Long>eval(RScript.Mode.READ_WRITE, ACK_DELETE, RScript.ReturnType.LONG, List.of(consumed.stream()),
+                        args.toArray())
+                .thenReturn(Collections.nCopies(ids.size(), Boolean.TRUE));
+    }
+
+    private Mono<List<StreamMessageId>> append(String stream, List<String> jobIds) {
+        List<Object> args = new ArrayList<>(jobIds.size() + 1);
+        args.add(StreamGroups.JOB_ID);
+        args.addAll(jobIds);
+        return redis.getScript(StringCodec.INSTANCE)
+                .<List<Object>>eval(RScript.Mode.READ_WRITE, APPEND_RESULTS, RScript.ReturnType.LIST, List.of(stream),
+                        args.toArray())
+                .map(ids -> ids.stream().map(id -> parse(id.toString())).toList());
+    }
+
+    private static StreamMessageId parse(String id) {
+        int dash = id.indexOf('-');
+        return new StreamMessageId(Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1)));
     }
 }

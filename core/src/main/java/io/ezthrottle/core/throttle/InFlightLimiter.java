@@ -71,8 +71,9 @@ public final class InFlightLimiter {
                 List.of(keys.inFlight(destination)), args.toArray()).then();
     }
 
-    public Mono<Void> release(String destination, String token) {
-        return redis.<String>getScoredSortedSet(keys.inFlight(destination), StringCodec.INSTANCE).remove(token).then();
+    /** Gives tokens back (one ZREM for all of them). */
+    public Mono<Void> release(String destination, java.util.Collection<String> tokens) {
+        return redis.<String>getScoredSortedSet(keys.inFlight(destination), StringCodec.INSTANCE).removeAll(tokens).then();
     }
 
     public Mono<Integer> count(String destination) {

@@ -1,11 +1,13 @@
 package io.ezthrottle.worker.pacing;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import io.ezthrottle.core.redis.Coalescer;
 import io.ezthrottle.core.throttle.InFlightLimiter;
 import io.ezthrottle.worker.WorkerProperties;
 import org.slf4j.Logger;
@@ -19,21 +21,27 @@ import reactor.core.publisher.Mono;
 /**
  * The in-flight tokens this worker holds. Leases are short (twice the heartbeat TTL) and renewed while the call
  * lasts, so a killed worker's tokens free themselves within seconds instead of blocking its destinations for a
- * whole upstream timeout.
+ * whole upstream timeout. Tokens of a busy destination come back many at a time, so releases made while one is in
+ * flight go out together ({@link Coalescer}).
  */
 @Component
 public class InFlightLeases implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(InFlightLeases.class);
 
+    private static final int MAX_RELEASE_BATCH = 256;
+
     private final Map<String, String> held = new ConcurrentHashMap<>();
     private final InFlightLimiter limiter;
+    private final Coalescer<String, String, Boolean> releases;
     private final WorkerProperties properties;
     private volatile Disposable renewing;
 
     public InFlightLeases(InFlightLimiter limiter, WorkerProperties properties) {
         this.limiter = limiter;
         this.properties = properties;
+        this.releases = new Coalescer<>(MAX_RELEASE_BATCH, (destination, tokens) ->
+                limiter.release(destination, tokens).thenReturn(Collections.nCopies(tokens.size(), Boolean.TRUE)));
     }
 
     public long leaseMillis() {
@@ -46,7 +54,7 @@ public class InFlightLeases implements SmartLifecycle {
 
     public Mono<Void> release(String destination, String token) {
         held.remove(token);
-        return limiter.release(destination, token);
+        return releases.submit(destination, token).then();
     }
 
     @Override
