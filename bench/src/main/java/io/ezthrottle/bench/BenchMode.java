@@ -36,14 +36,14 @@ public record BenchMode(String name, int submissionWarmupJobs, List<Integer> sub
         // 20,000 warm-up jobs as in full: with 4,000 the JIT had not finished compiling the submission path, so the
         // first steps measured the interpreter (scale runs climbed from ~600/s to ~2,200/s as they warmed).
         return new BenchMode("quick", 20_000, List.of(100, 250, 500, 1_000, 2_000, 4_000, 8_000), Duration.ofSeconds(5),
-                21, 251, 5_000, 20_000, Duration.ofSeconds(30), 2_000, 3,
+                21, 251, 5_000, 20_000, Duration.ofSeconds(30), 2_000, 4,
                 1_000, 100, Duration.ofSeconds(10), 100_000, 5_000, Duration.ofSeconds(120));
     }
 
     public static BenchMode full() {
         return new BenchMode("full", 20_000,
                 List.of(250, 500, 1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 10_000, 12_000), Duration.ofSeconds(15),
-                61, 1_501, 30_000, 100_000, Duration.ofSeconds(60), 10_000, 3,
+                61, 1_501, 30_000, 100_000, Duration.ofSeconds(60), 10_000, 4,
                 10_000, 100, Duration.ofSeconds(60), 1_000_000, 20_000, Duration.ofSeconds(300));
     }
 
