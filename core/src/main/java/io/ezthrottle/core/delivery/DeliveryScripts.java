@@ -21,19 +21,15 @@ final class DeliveryScripts {
             local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
             """;
 
-    /** Closes the books of one delivery when no webhook has attempts left: drop the body, shorten the lifetime. */
-    private static final String LIFETIME = """
-            local function lifetime(hash, active_ttl, finished_ttl, now)
-              local n = tonumber(redis.call('HGET', hash, 'n'))
-              for j = 0, n - 1 do
-                if redis.call('HGET', hash, 't' .. j .. '.state') == 'pending' then
-                  redis.call('PEXPIRE', hash, active_ttl)
-                  return
-                end
+    /**
+     * Writes in as few calls as possible: many fields in one HSET, many members in one ZADD. {@code unpack} is
+     * bounded by Lua's C stack, so very long lists go in chunks.
+     */
+    private static final String BULK = """
+            local function bulk(command, key, args)
+              for i = 1, #args, 1000 do
+                redis.call(command, key, unpack(args, i, math.min(i + 999, #args)))
               end
-              redis.call('HDEL', hash, 'body')
-              redis.call('HSET', hash, 'finished_at', now)
-              redis.call('PEXPIRE', hash, finished_ttl)
             end
             """;
 
@@ -43,12 +39,16 @@ final class DeliveryScripts {
      * to another replica when the lease ends. KEYS: the shard's schedule, then per plan its delivery hash and its
      * stream-mode hash ({@link StreamHandoff}). ARGV: lease ms, ttl ms, then per plan: job id, tenant, surface, body,
      * votes needed, voters, n, and url and vote (1/0) per webhook. Returns {now, then per plan: the count of its
-     * members followed by them}; a count of 0 means the delivery already existed (a result entry read twice), -1
-     * that a live stream carries the outcome and the result is held back, -2 that a stream already delivered it.
+     * webhooks scheduled}; a count of 0 means the delivery already existed (a result entry read twice), -1 that a
+     * live stream carries the outcome and the result is held back, -2 that a stream already delivered it.
+     *
+     * <p>A fresh result has neither a delivery nor a stream-mode hash, so one EXISTS over both decides the common
+     * case; the webhooks' schedule entries (all with the same score) go in one ZADD for the whole batch.
      */
-    static final String PLAN = NOW + """
+    static final String PLAN = NOW + BULK + """
             local out = {tostring(now)}
             local leased = now + tonumber(ARGV[1])
+            local scheduled = {}
             local a = 3
             for k = 2, #KEYS, 2 do
               local hash, streaming = KEYS[k], KEYS[k + 1]
@@ -56,30 +56,44 @@ final class DeliveryScripts {
               local needed, voting, n = tonumber(ARGV[a + 4]), ARGV[a + 5], tonumber(ARGV[a + 6])
               local targets = a + 7
               a = targets + 2 * n
-              local mode = redis.call('HGET', streaming, 'mode')
-              if redis.call('EXISTS', hash) == 1 then
-                out[#out + 1] = '0'
-              elseif mode == 'stream' then
-                redis.call('HSET', streaming, 'held', '1')
-                out[#out + 1] = '-1'
-              elseif mode == 'streamed' then
-                out[#out + 1] = '-2'
+              local verdict
+              if redis.call('EXISTS', hash, streaming) > 0 then
+                if redis.call('EXISTS', hash) == 1 then
+                  verdict = '0'
+                else
+                  local mode = redis.call('HGET', streaming, 'mode')
+                  if mode == 'stream' then
+                    redis.call('HSET', streaming, 'held', '1')
+                    verdict = '-1'
+                  elseif mode == 'streamed' then
+                    verdict = '-2'
+                  end
+                end
+              end
+              if verdict then
+                out[#out + 1] = verdict
               else
-                redis.call('HSET', hash, 'tenant', tenant, 'job_id', job, 'surface', surface, 'body', body,
-                  'n', n, 'needed', needed, 'voting', voting, 'votes', 0, 'dead_votes', 0,
-                  'status', needed == 0 and 'delivered' or 'pending', 'created_at', now)
-                out[#out + 1] = tostring(n)
+                local fields = {'tenant', tenant, 'job_id', job, 'surface', surface, 'body', body, 'n', n,
+                  'needed', needed, 'voting', voting, 'votes', 0, 'dead_votes', 0,
+                  'status', needed == 0 and 'delivered' or 'pending', 'created_at', now}
                 for i = 0, n - 1 do
                   local p = 't' .. i .. '.'
-                  redis.call('HSET', hash, p .. 'url', ARGV[targets + 2 * i], p .. 'vote', ARGV[targets + 2 * i + 1],
-                    p .. 'state', 'pending', p .. 'attempts', 0, p .. 'first_at', now, p .. 'next_at', now)
-                  local member = job .. '#' .. i
-                  redis.call('ZADD', KEYS[1], leased, member)
-                  out[#out + 1] = member
+                  local f = #fields
+                  fields[f + 1] = p .. 'url'; fields[f + 2] = ARGV[targets + 2 * i]
+                  fields[f + 3] = p .. 'vote'; fields[f + 4] = ARGV[targets + 2 * i + 1]
+                  fields[f + 5] = p .. 'state'; fields[f + 6] = 'pending'
+                  fields[f + 7] = p .. 'attempts'; fields[f + 8] = 0
+                  fields[f + 9] = p .. 'first_at'; fields[f + 10] = now
+                  fields[f + 11] = p .. 'next_at'; fields[f + 12] = now
+                  scheduled[#scheduled + 1] = leased
+                  scheduled[#scheduled + 1] = job .. '#' .. i
                 end
+                bulk('HSET', hash, fields)
                 redis.call('PEXPIRE', hash, ARGV[2])
+                out[#out + 1] = tostring(n)
               end
             end
+            bulk('ZADD', KEYS[1], scheduled)
             return out
             """;
 
@@ -88,14 +102,17 @@ final class DeliveryScripts {
      * timeout, so an attempt whose replica dies becomes due again. KEYS[1] is the schedule. Returns
      * {now, members...}.
      */
-    static final String CLAIM = NOW + """
+    static final String CLAIM = NOW + BULK + """
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
             local leased = now + tonumber(ARGV[2])
             local out = {tostring(now)}
+            local scheduled = {}
             for _, m in ipairs(due) do
-              redis.call('ZADD', KEYS[1], leased, m)
+              scheduled[#scheduled + 1] = leased
+              scheduled[#scheduled + 1] = m
               out[#out + 1] = m
             end
+            bulk('ZADD', KEYS[1], scheduled)
             return out
             """;
 
@@ -117,61 +134,127 @@ final class DeliveryScripts {
      * ({@code delivered} / {@code retry} / {@code dead}), retry delay ms, HTTP status (0 = none), error, dead-letter
      * id. Returns {result, status} per outcome, where result is {@code ok}, {@code gone} (the delivery expired) or
      * {@code stale} (this webhook was already settled, e.g. cancelled by the quorum).
+     *
+     * <p>Each outcome reads what it needs of its delivery in one HMGET (the other webhooks' states in a second one,
+     * only when there are others) and writes back in one HSET, which it does before the next outcome is read, so
+     * outcomes of one delivery in one batch see each other. Schedule changes are gathered for the whole batch, the
+     * last one per member winning, as applying them in order would.
      */
-    static final String RECORD = NOW + LIFETIME + """
+    static final String RECORD = NOW + BULK + """
+            local members, scores = {}, {}
+            local function schedule(member, score)
+              if scores[member] == nil then members[#members + 1] = member end
+              scores[member] = score
+            end
             local function record(hash, job, idx, outcome, delay, code, err, dead_letter)
               local member = job .. '#' .. idx
-              if redis.call('EXISTS', hash) == 0 then
-                redis.call('ZREM', KEYS[1], member)
+              local p = 't' .. idx .. '.'
+              local h = redis.call('HMGET', hash, 'n', 'status', 'needed', 'voting', 'votes', 'dead_votes',
+                p .. 'state', p .. 'vote', p .. 'attempts', p .. 'counted')
+              -- Every delivery has n (planned or replayed), so without it there is no delivery.
+              if not h[1] then
+                schedule(member, false)
                 return 'gone', ''
               end
-              local p = 't' .. idx .. '.'
-              local status = redis.call('HGET', hash, 'status')
-              if redis.call('HGET', hash, p .. 'state') ~= 'pending' then
-                redis.call('ZREM', KEYS[1], member)
+              local n, status = tonumber(h[1]), h[2]
+              if h[7] ~= 'pending' then
+                schedule(member, false)
                 return 'stale', status
               end
-              redis.call('HINCRBY', hash, p .. 'attempts', 1)
-              redis.call('HSET', hash, p .. 'last_status', code, p .. 'last_error', err, p .. 'last_at', now)
-              local vote = redis.call('HGET', hash, p .. 'vote') == '1'
+              local vote = h[8] == '1'
+              local w = {p .. 'attempts', (tonumber(h[9]) or 0) + 1, p .. 'last_status', code, p .. 'last_error', err,
+                p .. 'last_at', now}
+              local function put(field, value)
+                w[#w + 1] = field
+                w[#w + 1] = value
+              end
+              -- The other webhooks' states and votes, read once and only when needed.
+              local peers
+              local function others()
+                if not peers then
+                  peers = {}
+                  local fields = {}
+                  for j = 0, n - 1 do
+                    if j ~= tonumber(idx) then
+                      fields[#fields + 1] = 't' .. j .. '.state'
+                      fields[#fields + 1] = 't' .. j .. '.vote'
+                    end
+                  end
+                  if #fields > 0 then
+                    local v = redis.call('HMGET', hash, unpack(fields))
+                    for i = 1, #fields, 2 do
+                      peers[#peers + 1] = {index = string.match(fields[i], '^t(%d+)'), state = v[i], vote = v[i + 1]}
+                    end
+                  end
+                end
+                return peers
+              end
+              local state = 'pending'
               if outcome == 'retry' then
                 local at = now + tonumber(delay)
-                redis.call('HSET', hash, p .. 'next_at', at)
-                redis.call('ZADD', KEYS[1], at, member)
+                put(p .. 'next_at', at)
+                schedule(member, at)
               elseif outcome == 'delivered' then
-                redis.call('ZREM', KEYS[1], member)
-                redis.call('HSET', hash, p .. 'state', 'delivered', p .. 'delivered_at', now, p .. 'next_at', 0)
-                if vote and redis.call('HGET', hash, p .. 'counted') ~= '1' then
-                  redis.call('HSET', hash, p .. 'counted', '1')
-                  local votes = redis.call('HINCRBY', hash, 'votes', 1)
-                  if status ~= 'delivered' and votes >= tonumber(redis.call('HGET', hash, 'needed')) then
+                state = 'delivered'
+                schedule(member, false)
+                put(p .. 'state', state)
+                put(p .. 'delivered_at', now)
+                put(p .. 'next_at', 0)
+                if vote and h[10] ~= '1' then
+                  put(p .. 'counted', '1')
+                  local votes = (tonumber(h[5]) or 0) + 1
+                  put('votes', votes)
+                  if status ~= 'delivered' and votes >= tonumber(h[3]) then
                     status = 'delivered'
-                    redis.call('HSET', hash, 'status', status, 'delivered_at', now)
+                    put('status', status)
+                    put('delivered_at', now)
                     -- Quorum met: the other voting webhooks are no longer needed; non-voting ones keep their retries.
-                    local n = tonumber(redis.call('HGET', hash, 'n'))
-                    for j = 0, n - 1 do
-                      local q = 't' .. j .. '.'
-                      if redis.call('HGET', hash, q .. 'vote') == '1' and redis.call('HGET', hash, q .. 'state') == 'pending' then
-                        redis.call('HSET', hash, q .. 'state', 'cancelled', q .. 'next_at', 0)
-                        redis.call('ZREM', KEYS[1], job .. '#' .. j)
+                    for _, peer in ipairs(others()) do
+                      if peer.vote == '1' and peer.state == 'pending' then
+                        peer.state = 'cancelled'
+                        local q = 't' .. peer.index .. '.'
+                        put(q .. 'state', 'cancelled')
+                        put(q .. 'next_at', 0)
+                        schedule(job .. '#' .. peer.index, false)
                       end
                     end
                   end
                 end
               else
-                redis.call('ZREM', KEYS[1], member)
-                redis.call('HSET', hash, p .. 'state', 'dead', p .. 'dead_letter', dead_letter, p .. 'next_at', 0)
+                state = 'dead'
+                schedule(member, false)
+                put(p .. 'state', state)
+                put(p .. 'dead_letter', dead_letter)
+                put(p .. 'next_at', 0)
                 if vote then
-                  local dead = redis.call('HINCRBY', hash, 'dead_votes', 1)
-                  local voting = tonumber(redis.call('HGET', hash, 'voting'))
-                  local needed = tonumber(redis.call('HGET', hash, 'needed'))
-                  if status == 'pending' and voting - dead < needed then
+                  local dead = (tonumber(h[6]) or 0) + 1
+                  put('dead_votes', dead)
+                  if status == 'pending' and tonumber(h[4]) - dead < tonumber(h[3]) then
                     status = 'failed'
-                    redis.call('HSET', hash, 'status', status)
+                    put('status', status)
                   end
                 end
               end
-              lifetime(hash, ARGV[1], ARGV[2], now)
+              -- Lifetime: while some webhook has attempts ahead the delivery lives on; once none has, its body goes
+              -- and it is kept only for status queries.
+              local pending = state == 'pending'
+              if not pending then
+                for _, peer in ipairs(others()) do
+                  if peer.state == 'pending' then
+                    pending = true
+                    break
+                  end
+                end
+              end
+              if pending then
+                bulk('HSET', hash, w)
+                redis.call('PEXPIRE', hash, ARGV[1])
+              else
+                put('finished_at', now)
+                bulk('HSET', hash, w)
+                redis.call('HDEL', hash, 'body')
+                redis.call('PEXPIRE', hash, ARGV[2])
+              end
               return 'ok', status
             end
             local out = {}
@@ -182,6 +265,17 @@ final class DeliveryScripts {
               out[#out + 1] = result
               out[#out + 1] = status or ''
             end
+            local removed, added = {}, {}
+            for _, m in ipairs(members) do
+              if scores[m] then
+                added[#added + 1] = scores[m]
+                added[#added + 1] = m
+              else
+                removed[#removed + 1] = m
+              end
+            end
+            bulk('ZREM', KEYS[1], removed)
+            bulk('ZADD', KEYS[1], added)
             return out
             """;
 

@@ -66,8 +66,7 @@ public final class DeliveryStore {
                     List<Planned> result = new ArrayList<>();
                     int at = 1;
                     for (DeliveryPlan plan : plans) {
-                        int count = Integer.parseInt(out.get(at).toString());
-                        at += 1 + Math.max(0, count);
+                        int count = Integer.parseInt(out.get(at++).toString());
                         if (count <= 0) {
                             result.add(count == -1 ? Planned.HELD : Planned.NOTHING);
                             continue;
