@@ -48,13 +48,14 @@ import tools.jackson.databind.json.JsonMapper;
  * arrives); latency (results published at a steady rate, p50/p99/max from publish to arrival).
  *
  * <p>Arguments (all optional): {@code throughputJobs} (default 50000), {@code latencyRates} per second, comma
- * separated (200,1000), {@code latencySeconds} per rate (10), {@code warmupJobs} (40000). With
+ * separated (200,1000), {@code latencySeconds} per rate (10), {@code warmupJobs} (40000; then more, until the JIT compiler is nearly idle). With
  * {@code -Dbench.report=BENCHMARKS.md} the results replace that file's "Delivery" section.
  */
 public final class DeliveryBenchmark {
 
     private static final String SECRET = "bench-primary-secret-0123456789";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int MAX_SETTLE_ROUNDS = 30;
 
     private final Map<String, Long> published = new ConcurrentHashMap<>();
     private final Map<String, Long> arrived = new ConcurrentHashMap<>();
@@ -110,16 +111,20 @@ public final class DeliveryBenchmark {
                     {"url": "https://api.example.com/orders", "webhooks": [{"url": "http://127.0.0.1:%d/hook"}],
                      "metadata": {"order": 42}}""".formatted(receiver.port())));
 
-            System.out.printf("cores=%d java=%s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            System.out.printf("cores=%d java=%s netty_leak_detection=%s%n", Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"), io.netty.util.ResourceLeakDetector.getLevel());
             // Long enough for the JIT to finish with the hot paths; its compile threads would otherwise be measured too.
             for (int done = 0; done < warmupJobs; done += 10_000) {
                 phase("warm-up", prepare(Math.min(10_000, warmupJobs - done)), 0);
             }
+            int warmedUp = warmupJobs + settleJit();
             List<String> batch = prepare(throughputJobs);
             double redisCpuBefore = redisCpuSeconds(dispatcher);
-            Map<String, Long> commandsBefore = redisCommands(dispatcher);
+            Map<String, Long> commandsBefore = redisCommands(dispatcher, "calls=");
+            Map<String, Long> usecBefore = redisCommands(dispatcher, "usec=");
             long jvmCpuBefore = jvmCpuNanos();
             long allocatedBefore = allocatedBytes();
+            long jitMsBefore = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long start = System.nanoTime();
             System.out.printf("PHASE throughput starts at %s%n", java.time.LocalTime.now());
             phase("throughput", batch, 0);
@@ -127,9 +132,16 @@ public final class DeliveryBenchmark {
             long last = batch.stream().mapToLong(arrived::get).max().orElse(start);
             double jvmCpuMs = (jvmCpuNanos() - jvmCpuBefore) / 1e6;
             double redisCpuMs = (redisCpuSeconds(dispatcher) - redisCpuBefore) * 1000;
+            // The JIT compiling during the run is counted in the JVM's CPU too: if this is large, the warm-up was short.
+            System.out.printf("JIT ms_compiling_during_throughput=%d%n",
+                    java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMsBefore);
             System.out.printf("ALLOCATED kB_per_delivery=%.1f%n", (allocatedBytes() - allocatedBefore) / 1024.0 / batch.size());
-            String commands = commandsPerDelivery(commandsBefore, redisCommands(dispatcher), batch.size());
+            String commands = commandsPerDelivery(commandsBefore, redisCommands(dispatcher, "calls="), batch.size());
             System.out.printf("REDIS commands per delivery: %s%n", commands);
+            // Time Redis spent executing each command (a script's commands counted in it and again on their own),
+            // apart from reading and writing the connections: where its CPU per delivery goes.
+            System.out.printf("REDIS command µs per delivery: %s%n",
+                    commandsPerDelivery(usecBefore, redisCommands(dispatcher, "usec="), batch.size()));
             double perSecond = batch.size() / ((last - start) / 1e9);
             System.out.printf("THROUGHPUT jobs=%d seconds=%.2f deliveries_per_second=%.0f%n", batch.size(),
                     (last - start) / 1e9, perSecond);
@@ -163,7 +175,7 @@ public final class DeliveryBenchmark {
                     | deliveries the CPU cost alone would allow on %d idle cores | %,.0f/s |
                     | signatures checked by the receiver / invalid | %,d / %d |
                     | extra deliveries (a timed-out attempt sent again: at-least-once) | %,d |
-                    """, batch.size(), warmupJobs, perSecond, latencyRows, jvmCpuMs * 1000 / batch.size(),
+                    """, batch.size(), warmedUp, perSecond, latencyRows, jvmCpuMs * 1000 / batch.size(),
                     redisCpuMs * 1000 / batch.size(), cores, cores * 1e6 / perDeliveryUs, received.get(),
                     badSignatures.get(), duplicates));
             String output = System.getProperty("bench.report");
@@ -181,6 +193,30 @@ public final class DeliveryBenchmark {
             receiver.disposeNow();
             redis.stop();
         }
+    }
+
+    /**
+     * Goes on warming up, 10,000 deliveries at a time, until the JIT compiler is nearly idle (compiling for less than
+     * 5 % of a round's time), at most {@link #MAX_SETTLE_ROUNDS} rounds. On 2 cores the compiler still worked for
+     * seconds after 40,000 deliveries and its CPU was counted as the dispatcher's. Returns the extra deliveries.
+     */
+    private int settleJit() throws InterruptedException {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        int extra = 0;
+        for (int round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+            List<String> jobs = prepare(10_000);
+            long compiledBefore = jit.getTotalCompilationTime();
+            long start = System.nanoTime();
+            phase("warm-up", jobs, 0);
+            long compiledMs = jit.getTotalCompilationTime() - compiledBefore;
+            long roundMs = (System.nanoTime() - start) / 1_000_000;
+            extra += jobs.size();
+            System.out.printf("WARM-UP round=%d jit_ms=%d round_ms=%d%n", round, compiledMs, roundMs);
+            if (compiledMs < roundMs / 20) {
+                break;
+            }
+        }
+        return extra;
     }
 
     /** Bytes allocated so far by this JVM's live threads (all of the run's threads live until its end). */
@@ -201,17 +237,18 @@ public final class DeliveryBenchmark {
         return Double.parseDouble(cpu.get("used_cpu_sys")) + Double.parseDouble(cpu.get("used_cpu_user"));
     }
 
-    /** Calls per command since the Redis server started, from {@code INFO commandstats}. */
-    private static Map<String, Long> redisCommands(ConfigurableApplicationContext context) {
+    /** Calls (or µs, by {@code measure}) per command since the Redis server started, from {@code INFO commandstats}. */
+    private static Map<String, Long> redisCommands(ConfigurableApplicationContext context, String measure) {
         Map<String, String> stats = context.getBean(org.redisson.api.RedissonClient.class)
                 .getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance()
                 .info(org.redisson.api.redisnode.RedisNode.InfoSection.COMMANDSTATS);
         Map<String, Long> calls = new java.util.TreeMap<>();
         stats.forEach((name, value) -> {
-            int at = value.indexOf("calls=");
+            int at = value.indexOf(measure);
             if (name.startsWith("cmdstat_") && at >= 0) {
                 int end = value.indexOf(',', at);
-                calls.put(name.substring("cmdstat_".length()), Long.parseLong(value.substring(at + 6, end < 0 ? value.length() : end)));
+                calls.put(name.substring("cmdstat_".length()),
+                        Long.parseLong(value.substring(at + measure.length(), end < 0 ? value.length() : end)));
             }
         });
         return calls;
