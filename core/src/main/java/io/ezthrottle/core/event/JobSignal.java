@@ -36,8 +36,16 @@ public record JobSignal(Type type, String jobId, long position) {
         }
     }
 
+    public static JobSignal dispatching(String jobId) {
+        return new JobSignal(Type.DISPATCHING, jobId, 0);
+    }
+
+    public static JobSignal finished(String jobId) {
+        return new JobSignal(Type.FINISHED, jobId, 0);
+    }
+
     /** Wire form on the channel: {@code <code>|<job id>[|<position>]}, short because every job publishes twice. */
-    String encode() {
+    public String encode() {
         return type == Type.POSITION ? type.code + "|" + jobId + "|" + position : type.code + "|" + jobId;
     }
 

@@ -59,7 +59,6 @@ public class AttemptRunner {
     private final UpstreamClient upstream;
     private final RetryPolicyEngine policy;
     private final WorkflowActions workflow;
-    private final io.ezthrottle.core.event.JobEvents events;
     private final LimitsCache limits;
     private final InFlightLeases leases;
     private final LiveRegions liveRegions;
@@ -72,7 +71,7 @@ public class AttemptRunner {
 
     public AttemptRunner(AttemptLedger ledger, RedisJobStore jobs, JobQueue queue, JobStreams streams, UpstreamClient upstream,
                          RetryPolicyEngine policy, WorkflowActions workflow,
-                         io.ezthrottle.core.event.JobEvents events, LimitsCache limits, InFlightLeases leases,
+                         LimitsCache limits, InFlightLeases leases,
                          LiveRegions liveRegions, HeldJobs held, WorkerIdentity identity, DestinationLanes lanes,
                          Clock clock, MeterRegistry meters) {
         this.ledger = ledger;
@@ -82,7 +81,6 @@ public class AttemptRunner {
         this.upstream = upstream;
         this.policy = policy;
         this.workflow = workflow;
-        this.events = events;
         this.limits = limits;
         this.leases = leases;
         this.liveRegions = liveRegions;
@@ -183,8 +181,6 @@ public class AttemptRunner {
             queueDelay.record(Duration.ofMillis(Math.max(0, clock.millis() - job.createdAt())));
         }
         long start = System.nanoTime();
-        // The nudge for live streams must not delay the call its slot was reserved for.
-        events.dispatching(job.id()).onErrorResume(e -> Mono.empty()).subscribe();
         return upstream.call(p.stageSpec(), job.idempotentKey())
                 .flatMap(outcome -> learn(p, outcome).then(policy.observe(p.destination(), outcome)).then(decide(p, outcome)).flatMap(step -> {
                     log.info("attempt done job_id={} attempt={} try={} status={} step={} ms={}", job.id(), entry.attempt(),

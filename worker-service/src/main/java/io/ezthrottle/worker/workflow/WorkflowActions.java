@@ -34,18 +34,16 @@ public class WorkflowActions {
     private final AttemptLedger ledger;
     private final JobQueue queue;
     private final JobStreams streams;
-    private final io.ezthrottle.core.event.JobEvents events;
     private final JobIds ids;
     private final Clock clock;
 
     public WorkflowActions(RedisJobStore jobs, AttemptLedger ledger, JobQueue queue, JobStreams streams,
-                           io.ezthrottle.core.event.JobEvents events, JobIds ids,
+                           JobIds ids,
                            Clock clock) {
         this.jobs = jobs;
         this.ledger = ledger;
         this.queue = queue;
         this.streams = streams;
-        this.events = events;
         this.ids = ids;
         this.clock = clock;
     }
@@ -100,7 +98,6 @@ public class WorkflowActions {
      */
     public Mono<Void> finished(JobRecord job, boolean success) {
         return streams.publishResult(job.id())
-                .then(events.finished(job.id()).onErrorResume(e -> Mono.empty()))
                 .then(spawn(job, success ? "on_success" : "on_failure", success ? job.spec().onSuccess() : job.spec().onFailure()));
     }
 
