@@ -17,7 +17,6 @@ import io.ezthrottle.core.throttle.InFlightLimiter;
 import io.ezthrottle.worker.WorkerProperties;
 import io.ezthrottle.worker.intake.HeldJobs;
 import io.ezthrottle.worker.intake.PendingJob;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -42,11 +41,6 @@ public class DestinationLanes {
     private static final Duration IDLE_LANE = Duration.ofSeconds(60);
     /** Jobs of one account a full lane still takes (account-queue mode). */
     private static final int ACCOUNT_SHARE = 4;
-    /**
-     * Lateness a slot always tolerates: timer wake-ups on busy cores drift by milliseconds, and at high paces (an
-     * interval of 1 ms) half an interval would turn that drift into re-bookings that cost more than they protect.
-     */
-    private static final long LATE_FLOOR_NANOS = 10_000_000L;
 
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final LimitsCache limits;
@@ -57,7 +51,6 @@ public class DestinationLanes {
     private final HeldJobs held;
     private final WorkerProperties properties;
     private final Clock clock;
-    private final Counter lateSlots;
     private volatile SlotDispatcher dispatcher;
     private volatile boolean open = true;
 
@@ -73,8 +66,6 @@ public class DestinationLanes {
         this.properties = properties;
         this.clock = clock;
         Gauge.builder("ezthrottle.worker.lanes", lanes, Map::size).description("destinations with a lane").register(meters);
-        this.lateSlots = Counter.builder("ezthrottle.worker.slots.late")
-                .description("jobs that missed their dispatch slot and booked a new one").register(meters);
     }
 
     /** Who gets jobs ready and sends them once their slot has come (with the in-flight token each holds). */
@@ -309,16 +300,13 @@ public class DestinationLanes {
         private void dispatch(DomainLimits l, List<Ready> ready) {
             long interval = l.intervalNanos();
             long jitterCap = Math.min(properties.jitterMax().toNanos(), interval / 20);
-            long windowStart = System.nanoTime();
-            Window window = new Window(ready.size());
             for (int i = 0; i < ready.size(); i++) {
                 Ready r = ready.get(i);
                 long delay = i * interval + (jitterCap > 0 ? ThreadLocalRandom.current().nextLong(jitterCap) : 0);
-                long slot = windowStart + delay;
                 if (delay == 0) {
-                    fire(r, interval, slot, window);
+                    fire(r, interval);
                 } else {
-                    Mono.delay(Duration.ofNanos(delay)).subscribe(x -> fire(r, interval, slot, window));
+                    Mono.delay(Duration.ofNanos(delay)).subscribe(x -> fire(r, interval));
                 }
             }
             maybePull();
@@ -327,16 +315,14 @@ public class DestinationLanes {
         /**
          * Starts a job whose slot has come, but never sooner than 95 % of an interval after this lane's previous
          * start: when the JVM stalls, several slot timers fire at once, and without this they would reach the
-         * upstream together although their slots were spaced correctly. A job that could only start well after its
-         * slot (a stall, or the spacing pushed it) is not sent in this window: late calls of one window would reach
-         * the upstream together with the first calls of the next window, which another replica may own.
+         * upstream together although their slots were spaced correctly.
          */
-        private void fire(Ready r, long interval, long slot, Window window) {
+        private void fire(Ready r, long interval) {
             DomainLimits known = limits.peek(destination);
             if (known != null && known.pausedUntil() > clock.millis()) {
                 // Paused (a 429, an outage) after this slot was booked: book a new slot after the pause instead of
                 // waiting for it, so the calls it held up do not all reach the upstream together when it ends.
-                window.skip(r);
+                reserve(List.of(r)).subscribe();
                 return;
             }
             long now = System.nanoTime();
@@ -344,62 +330,12 @@ public class DestinationLanes {
             synchronized (this) {
                 long earliest = lastStart + interval * 95 / 100;
                 wait = Math.max(0, earliest - now);
-                if (now + wait - slot > Math.max(interval / 2, LATE_FLOOR_NANOS)) {
-                    wait = -1;
-                } else {
-                    lastStart = now + wait;
-                }
+                lastStart = now + wait;
             }
-            if (wait < 0) {
-                lateSlots.increment();
-                window.skip(r);
-                return;
-            }
-            window.fired();
             if (wait == 0) {
                 dispatcher.send(r.job(), r.token());
             } else {
                 Mono.delay(Duration.ofNanos(wait)).subscribe(x -> dispatcher.send(r.job(), r.token()));
-            }
-        }
-
-        /**
-         * The jobs started in one window of slots. Those that could not be sent in it book new slots together once
-         * every slot of the window has come, so a stall costs one more reservation, not one per late job.
-         */
-        private final class Window {
-            private int left;
-            private final List<Ready> skipped = new ArrayList<>();
-
-            Window(int jobs) {
-                this.left = jobs;
-            }
-
-            void skip(Ready r) {
-                List<Ready> again;
-                synchronized (this) {
-                    skipped.add(r);
-                    again = last();
-                }
-                if (again != null) {
-                    reserve(again).subscribe();
-                }
-            }
-
-            void fired() {
-                List<Ready> again;
-                synchronized (this) {
-                    again = last();
-                }
-                if (again != null) {
-                    reserve(again).subscribe();
-                }
-            }
-
-            /** Counts one slot as come; the skipped jobs once the window's last slot has come, else null. */
-            private List<Ready> last() {
-                left--;
-                return left == 0 && !skipped.isEmpty() ? List.copyOf(skipped) : null;
             }
         }
 
