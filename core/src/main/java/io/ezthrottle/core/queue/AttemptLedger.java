@@ -104,9 +104,8 @@ public final class AttemptLedger {
 
     /**
      * ARGV: attempt, mark (failed|rerouted|done), failed ttlMs, now, completed ttlMs, signal channel, finished signal,
-     * then field/value pairs. Ends one
-     * attempt; when no attempt is still active the job ends ('completed' if any attempt was done, else 'failed'),
-     * otherwise it waits for the others ('waiting'). Once an attempt is done (fanout), the outcome it recorded
+     * then field/value pairs. Ends one attempt; when no attempt is still active the job ends ('completed' if any
+     * attempt was done, else 'failed'), otherwise it waits for the others ('waiting'). Once an attempt is done (fanout), the outcome it recorded
      * (response, status_code) is what the job reports: later attempts do not overwrite it.
      */
     private static final String END_ATTEMPT = ACTIVE_STATES + """
@@ -145,7 +144,10 @@ public final class AttemptLedger {
             return 'failed'
             """;
 
-    /** ARGV: ttlMs, now, signal channel, finished signal, then field/value pairs. Fails the whole job now (deadline passed, region unavailable). */
+    /**
+     * ARGV: ttlMs, now, signal channel, finished signal, then field/value pairs. Fails the whole job now (deadline
+     * passed, region unavailable).
+     */
     private static final String FAIL_JOB = """
             local state = redis.call('HGET', KEYS[1], 'state')
             if not state then return 'missing' end

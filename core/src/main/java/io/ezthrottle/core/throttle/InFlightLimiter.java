@@ -1,6 +1,8 @@
 package io.ezthrottle.core.throttle;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -59,11 +61,11 @@ public final class InFlightLimiter {
     }
 
     /** Extends the leases of tokens still in use (only those that still exist: an expired one stays expired). */
-    public Mono<Void> renew(String destination, java.util.Collection<String> tokens, long leaseMillis) {
+    public Mono<Void> renew(String destination, Collection<String> tokens, long leaseMillis) {
         if (tokens.isEmpty()) {
             return Mono.empty();
         }
-        java.util.List<Object> args = new java.util.ArrayList<>();
+        List<Object> args = new ArrayList<>();
         args.add(Long.toString(clock.millis() + leaseMillis));
         args.add(Long.toString(leaseMillis + 1000));
         args.addAll(tokens);
@@ -72,7 +74,7 @@ public final class InFlightLimiter {
     }
 
     /** Gives tokens back (one ZREM for all of them). */
-    public Mono<Void> release(String destination, java.util.Collection<String> tokens) {
+    public Mono<Void> release(String destination, Collection<String> tokens) {
         return redis.<String>getScoredSortedSet(keys.inFlight(destination), StringCodec.INSTANCE).removeAll(tokens).then();
     }
 
