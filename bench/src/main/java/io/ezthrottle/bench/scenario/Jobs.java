@@ -22,6 +22,11 @@ final class Jobs {
                 + "\",\"webhooks\":[{\"url\":\"" + webhook + "\"}],\"metadata\":{\"source\":\"bench\"}}";
     }
 
+    /** {@link #withWebhook} with a method that is not an HTTP token: parsed in full, then refused (400). */
+    static String invalidMethod(String url, String key, String webhook) {
+        return withWebhook(url, key, webhook).replace("\"method\":\"GET\"", "\"method\":\"GET IT\"");
+    }
+
     /** A GET job due no earlier than {@code retryAtMillis} (compat-protocol {@code retry_at}). */
     static String due(String url, String key, long retryAtMillis) {
         return "{\"url\":\"" + url + "\",\"method\":\"GET\",\"idempotent_key\":\"" + key + "\",\"retry_at\":"

@@ -27,7 +27,8 @@ import reactor.core.publisher.Mono;
 /**
  * Open-loop load at rising rates against {@code POST /api/v1/jobs}: the API and Redis alone (no worker, so the
  * backlog only grows), each in a process of its own, the load generator in the harness's JVM. Then raw Redis
- * {@code XADD} with redis-benchmark on the same server, and the generator's own floor against a no-op stub.
+ * {@code XADD} with redis-benchmark on the same server, and two ceilings at rising rates: the generator against a
+ * no-op stub, and the API answering the same request without Redis (a payload refused by validation).
  */
 public final class SubmissionBenchmark implements Scenario {
 
@@ -35,6 +36,8 @@ public final class SubmissionBenchmark implements Scenario {
     static final double GOAL_P99_MS = 25;
     static final double GOAL_SUCCESS = 99.9;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final List<Integer> CEILING_RATES = List.of(2_000, 4_000, 6_000, 8_000, 10_000, 12_000);
+    private static final Duration CEILING_STEP_MAX = Duration.ofSeconds(10);
 
     @Override
     public String title() {
@@ -55,7 +58,8 @@ public final class SubmissionBenchmark implements Scenario {
         ResourceUse used;
         Optional<RedisBenchmark.Result> xaddPipelined;
         Optional<RedisBenchmark.Result> xaddPlain;
-        StepResult floor;
+        List<StepResult> generatorCeiling;
+        List<StepResult> apiCeiling;
         String hook = "http://127.0.0.1:9/hook";
         try (Platform platform = new Platform("submission", ctx.logs());
              HttpLoadClient client = new HttpLoadClient(null, null, 2048)) {
@@ -95,17 +99,22 @@ public final class SubmissionBenchmark implements Scenario {
             platform.redis().command("DEL", "bench:xadd");
             System.out.println("  redis-benchmark XADD: " + xaddPipelined.map(x -> x.requestsPerSecond() + "/s").orElse("n/a"));
 
-            int top = steps.stream().mapToInt(s -> (int) s.offeredRate()).max().orElse(1_000);
+            // Ceilings on the same 2 cores, to say how far the goal is from what the parts allow at all: the
+            // generator against a no-op stub, and the API answering the same request without touching Redis (the
+            // payload fails validation: authentication, routing, body read, JSON parse and an error reply, 400).
             try (NettyStub noop = NettyStub.start(1, 1)) {
                 IntFunction<Mono<Integer>> noopCall =
                         i -> client.postStatus(noop.url("/api/v1/jobs"), Jobs.get("http://127.0.0.1:9/x", "f" + i));
-                OpenLoopRun.run(OpenLoopSchedule.of(top, Duration.ofSeconds(2)), noopCall, TIMEOUT); // JIT warm-up
-                floor = OpenLoopRun.run(OpenLoopSchedule.of(top, ctx.mode().submissionStep()), noopCall, TIMEOUT);
+                generatorCeiling = ramp("generator → no-op stub", noopCall, 200, ctx);
             }
-            System.out.printf("  generator floor at %,d/s: p99 %.1f ms%n", top, floor.millis(99));
+            HttpLoadClient rejected = new HttpLoadClient(platform.apiUrl(), platform.apiKey, 2048);
+            IntFunction<Mono<Integer>> rejectedCall = i -> rejected.postStatus("/api/v1/jobs",
+                    Jobs.invalidMethod("http://127.0.0.1:9/sub?i=" + i, "rej-" + run + "-" + i, hook));
+            apiCeiling = ramp("api without Redis (400)", rejectedCall, 400, ctx);
+            rejected.close();
         }
         plot(ctx, steps);
-        return report(ctx, load, steps, accepted, used, xaddPipelined, xaddPlain, floor);
+        return report(ctx, load, steps, accepted, used, xaddPipelined, xaddPlain, generatorCeiling, apiCeiling);
     }
 
     private static void plot(BenchContext ctx, List<StepResult> steps) {
@@ -131,7 +140,8 @@ public final class SubmissionBenchmark implements Scenario {
 
     private static String report(BenchContext ctx, String load, List<StepResult> steps, long accepted, ResourceUse used,
                                  Optional<RedisBenchmark.Result> xaddPipelined,
-                                 Optional<RedisBenchmark.Result> xaddPlain, StepResult floor) {
+                                 Optional<RedisBenchmark.Result> xaddPlain, List<StepResult> generatorCeiling,
+                                 List<StepResult> apiCeiling) {
         Table table = new Table("offered/s", "sent", "accepted %", "accepted/s", "p50 ms", "p99 ms", "p99.9 ms",
                 "max ms", "other answers");
         for (StepResult s : steps) {
@@ -186,13 +196,65 @@ public final class SubmissionBenchmark implements Scenario {
                 .append(used.commandsPer(accepted)).append(", ")
                 .append(ResourceUse.msPer(used.apiCpu(), accepted)).append(" ms of api-service CPU and ")
                 .append(ResourceUse.msPer(used.redisCpu(), accepted)).append(" ms of Redis CPU.\n\n");
-        md.append("Load generator floor (same generator, after 2 s of warm-up, against a no-op Netty stub in the "
-                + "harness JVM at ")
-                .append(Table.num(floor.offeredRate(), 0)).append("/s): p50 ").append(Table.num(floor.millis(50), 2))
-                .append(" ms, p99 ").append(Table.num(floor.millis(99), 2)).append(" ms, p99.9 ")
-                .append(Table.num(floor.millis(99.9), 2)).append(" ms, sender lag at most ")
-                .append(Table.num(floor.maxLagMicros() / 1000.0, 1)).append(" ms.\n");
+        md.append("**Ceilings on the same machine**: the same open-loop generator at rising rates (each ")
+                .append(ceilingStep(ctx).toSeconds()).append(" s after 2 s of warm-up at that rate) against (a) a no-op "
+                        + "Netty stub in the harness JVM, which answers 200 at once, and (b) the api-service with the "
+                        + "same request but a payload that fails validation (400 naming `method`), so that "
+                        + "authentication, routing, reading and parsing the body and the JSON reply all run and Redis "
+                        + "is never called. The goal cannot be met above the rate these hold.\n\n");
+        Table ceilings = new Table("target", "offered/s", "answered %", "answered/s", "p50 ms", "p99 ms",
+                "p99.9 ms", "sender lag max ms");
+        ceilingRows(ceilings, "generator → no-op stub", generatorCeiling, 200);
+        ceilingRows(ceilings, "api-service, no Redis (400)", apiCeiling, 400);
+        md.append(ceilings.markdown()).append("\n");
+        md.append("Highest rate meeting p99 ≤ 25 ms with ≥ 99.9 % answered: generator alone **")
+                .append(ceilingOf(generatorCeiling, 200)).append("**, api-service without Redis **")
+                .append(ceilingOf(apiCeiling, 400)).append("**, the full submission **")
+                .append(best.map(b -> Table.num(b.offeredRate(), 0) + "/s").orElse("none")).append("**.\n");
         return md.toString();
+    }
+
+    /** Rising open-loop rates until one is no longer answered in time (same stop rule as the main ramp). */
+    private static List<StepResult> ramp(String label, IntFunction<Mono<Integer>> call, int status, BenchContext ctx) {
+        List<StepResult> results = new ArrayList<>();
+        int[] next = {0};
+        for (int rate : CEILING_RATES) {
+            int warm = next[0];
+            OpenLoopRun.run(OpenLoopSchedule.of(rate, Duration.ofSeconds(2)), i -> call.apply(warm + i), TIMEOUT);
+            next[0] += 2 * rate;
+            int base = next[0];
+            StepResult r = OpenLoopRun.run(OpenLoopSchedule.of(rate, ceilingStep(ctx)), i -> call.apply(base + i),
+                    TIMEOUT);
+            next[0] += (int) r.sent();
+            results.add(r);
+            System.out.printf("  %s %,d/s: %.1f%% answered %d, p50 %.1f ms, p99 %.1f ms%n", label, rate,
+                    r.percentSuccessful(status), status, r.millis(50), r.millis(99));
+            if (r.percentSuccessful(status) < 90 || r.millis(99) > 2_000) {
+                break;
+            }
+            pause(Duration.ofSeconds(1));
+        }
+        return results;
+    }
+
+    private static Duration ceilingStep(BenchContext ctx) {
+        Duration step = ctx.mode().submissionStep();
+        return step.compareTo(CEILING_STEP_MAX) > 0 ? CEILING_STEP_MAX : step;
+    }
+
+    private static void ceilingRows(Table table, String target, List<StepResult> steps, int status) {
+        for (StepResult s : steps) {
+            table.row(target, Table.num(s.offeredRate(), 0), Table.num(s.percentSuccessful(status), 2),
+                    Table.num(s.ratePerSecond(status), 0), Table.num(s.millis(50), 1), Table.num(s.millis(99), 1),
+                    Table.num(s.millis(99.9), 1), Table.num(s.maxLagMicros() / 1000.0, 1));
+        }
+    }
+
+    private static String ceilingOf(List<StepResult> steps, int status) {
+        return steps.stream()
+                .filter(s -> s.percentSuccessful(status) >= GOAL_SUCCESS && s.millis(99) <= GOAL_P99_MS)
+                .mapToDouble(StepResult::offeredRate).max()
+                .stream().mapToObj(r -> Table.num(r, 0) + "/s").findFirst().orElse("none");
     }
 
     static void pause(Duration d) {

@@ -114,9 +114,9 @@ public class CoreAutoConfiguration {
     }
 
     @Bean
-    RedisJobStore redisJobStore(RedissonReactiveClient redis, RedisKeys keys, JobJson json, JobRetention retention,
-                                Clock clock) {
-        return new RedisJobStore(redis, keys, json, retention, clock);
+    RedisJobStore redisJobStore(RedissonReactiveClient redis, RedissonClient redisson, RedisKeys keys, JobJson json,
+                                JobRetention retention, Clock clock) {
+        return new RedisJobStore(redis, redisson, keys, json, retention, clock);
     }
 
     @Bean

@@ -9,11 +9,11 @@ import java.util.Set;
 import io.ezthrottle.core.job.JobRecord;
 import io.ezthrottle.core.job.JobSpec;
 import io.ezthrottle.core.job.RegionPolicy;
+import io.ezthrottle.core.redis.Coalescer;
 import io.ezthrottle.core.redis.JobStreams;
 import io.ezthrottle.core.redis.RedisKeys;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonReactiveClient;
-import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.api.stream.StreamMessageId;
 import org.redisson.client.codec.StringCodec;
 import reactor.core.publisher.Flux;
@@ -42,12 +42,28 @@ public final class JobQueue {
             return due
             """;
 
+    /**
+     * KEYS[1] stream; ARGV[1..3] the entry's field names, then (job id, attempt, epoch) per entry. Returns each entry
+     * id, in order.
+     */
+    private static final String PUBLISH = """
+            local ids = {}
+            for i = 4, #ARGV, 3 do
+              ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[i], ARGV[2], ARGV[i + 1], ARGV[3], ARGV[i + 2])
+            end
+            return ids
+            """;
+
+    /** Bounded so one script call never holds Redis for long. */
+    private static final int MAX_BATCH = 256;
+
     private final RedissonReactiveClient redis;
     private final RedisKeys keys;
     private final AttemptLedger ledger;
     private final LiveRegions liveRegions;
     private final JobStreams streams;
     private final Clock clock;
+    private final Coalescer<String, QueueEntry, StreamMessageId> entries = new Coalescer<>(MAX_BATCH, this::append);
 
     public JobQueue(RedissonReactiveClient redis, RedisKeys keys, AttemptLedger ledger, LiveRegions liveRegions,
                     JobStreams streams, Clock clock) {
@@ -63,9 +79,28 @@ public final class JobQueue {
         return attempt.anyRegion() ? keys.jobStream() : keys.regionStream(attempt.region());
     }
 
+    /**
+     * Appends the entry to its stream. Every accepted job passes here, so concurrent entries for one stream go out
+     * together in one script call ({@link Coalescer}), in the order they were published.
+     */
     public Mono<StreamMessageId> publish(QueueEntry entry) {
-        return redis.<String, String>getStream(streamOf(entry.attempt()), StringCodec.INSTANCE)
-                .add(StreamAddArgs.entries(entry.fields()));
+        return entries.submit(streamOf(entry.attempt()), entry);
+    }
+
+    private Mono<List<StreamMessageId>> append(String stream, List<QueueEntry> batch) {
+        List<Object> args = new ArrayList<>(3 + 3 * batch.size());
+        args.add(QueueEntry.JOB_ID);
+        args.add(QueueEntry.ATTEMPT);
+        args.add(QueueEntry.EPOCH);
+        for (QueueEntry e : batch) {
+            args.add(e.jobId());
+            args.add(e.attempt().toString());
+            args.add(Long.toString(e.epoch()));
+        }
+        return redis.getScript(StringCodec.INSTANCE)
+                .<List<Object>>eval(RScript.Mode.READ_WRITE, PUBLISH, RScript.ReturnType.LIST, List.of(stream),
+                        args.toArray())
+                .map(ids -> ids.stream().map(id -> JobStreams.parse(id.toString())).toList());
     }
 
     /** Publishes now when due, otherwise parks the entry in the delayed set. */

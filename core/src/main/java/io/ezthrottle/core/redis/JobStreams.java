@@ -118,7 +118,8 @@ public final class JobStreams {
                 .map(ids -> ids.stream().map(id -> parse(id.toString())).toList());
     }
 
-    private static StreamMessageId parse(String id) {
+    /** An entry id as a script returns it ({@code <ms>-<seq>}). */
+    public static StreamMessageId parse(String id) {
         int dash = id.indexOf('-');
         return new StreamMessageId(Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1)));
     }

@@ -2,6 +2,7 @@ package io.ezthrottle.core.job.redis;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,13 @@ import io.ezthrottle.core.job.JobRetention;
 import io.ezthrottle.core.job.JobState;
 import io.ezthrottle.core.job.Surface;
 import io.ezthrottle.core.job.UpstreamResponse;
+import io.ezthrottle.core.redis.Coalescer;
 import io.ezthrottle.core.redis.RedisKeys;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.redisson.api.RedissonClient;
 import org.redisson.api.RedissonReactiveClient;
 import org.redisson.client.codec.StringCodec;
 import reactor.core.publisher.Mono;
@@ -51,16 +57,31 @@ public final class RedisJobStore {
             return 1
             """;
 
+    /** Bounded so one pipeline never holds a connection for long. */
+    private static final int MAX_BATCH = 128;
+
+    /** A record to create: its key and the CREATE script's arguments. */
+    private record Creation(String key, Object[] args) {
+    }
+
     private final RedissonReactiveClient redis;
+    private final RedissonClient pipelines;
     private final RedisKeys keys;
     private final JobJson jobJson;
     private final JobRetention retention;
     private final Clock clock;
     private final ObjectMapper json = JsonMapper.builder().build();
+    /**
+     * Every accepted job is created here, so records created concurrently go out together in one pipeline: the keys
+     * of different jobs lie in different hash slots, so they cannot share a script, but a pipeline costs one write
+     * and one connection however many records it carries (Redisson splits it by node on a cluster).
+     */
+    private final Coalescer<String, Creation, Boolean> creations = new Coalescer<>(MAX_BATCH, (k, batch) -> createAll(batch));
 
-    public RedisJobStore(RedissonReactiveClient redis, RedisKeys keys, JobJson jobJson, JobRetention retention,
-                         Clock clock) {
+    public RedisJobStore(RedissonReactiveClient redis, RedissonClient pipelines, RedisKeys keys, JobJson jobJson,
+                         JobRetention retention, Clock clock) {
         this.redis = redis;
+        this.pipelines = pipelines;
         this.keys = keys;
         this.jobJson = jobJson;
         this.retention = retention;
@@ -100,10 +121,26 @@ public final class RedisJobStore {
             args.add(k);
             args.add(v);
         });
-        return redis.getScript(StringCodec.INSTANCE)
-                .<Long>eval(RScript.Mode.READ_WRITE, CREATE, RScript.ReturnType.LONG, List.of(keys.job(job.id())),
-                        args.toArray())
-                .then();
+        return creations.submit("", new Creation(keys.job(job.id()), args.toArray())).then();
+    }
+
+    private Mono<List<Boolean>> createAll(List<Creation> batch) {
+        if (batch.size() == 1) {
+            Creation c = batch.get(0);
+            return redis.getScript(StringCodec.INSTANCE)
+                    .<Long>eval(RScript.Mode.READ_WRITE, CREATE, RScript.ReturnType.LONG, List.of(c.key()), c.args())
+                    .thenReturn(List.of(Boolean.TRUE));
+        }
+        // The future-based batch, as FinishedJobs uses: the reactive one wraps every queued command in a sink.
+        return Mono.defer(() -> {
+            RBatch pipeline = pipelines.createBatch(BatchOptions.defaults());
+            RScriptAsync script = pipeline.getScript(StringCodec.INSTANCE);
+            for (Creation c : batch) {
+                script.evalAsync(RScript.Mode.READ_WRITE, CREATE, RScript.ReturnType.LONG, List.of(c.key()), c.args());
+            }
+            return Mono.fromCompletionStage(pipeline.executeAsync())
+                    .thenReturn(Collections.nCopies(batch.size(), Boolean.TRUE));
+        });
     }
 
     public Mono<JobRecord> find(String jobId) {
