@@ -1,13 +1,21 @@
 package io.ezthrottle.core.throttle;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.ezthrottle.core.redis.RedisKeys;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.redisson.Bucket4jRedisson;
@@ -30,8 +38,31 @@ import reactor.core.scheduler.Schedulers;
  * starts: the caller never polls, and two replicas can never take the same window. A window further away than
  * {@code maxWait} is not reserved; the caller is told to come back later so a long backlog never books the bucket
  * far into the future (which would make later rate changes take effect late).
+ *
+ * <p>A window begins at an instant on the clock the bucket's arithmetic runs on ({@link #CLOCK}: wall-clock time,
+ * which Bucket4j's client-side arithmetic already needs in step on every replica): the time the reservation was
+ * computed plus the wait it was given. Counting that wait from when the reply arrived instead would start each window
+ * late by the rest of the round trip (and by CAS retries), a different amount on every replica and every time, and a
+ * late window would run into the next replica's.
  */
 public final class DomainRateLimiter implements AutoCloseable {
+
+    /**
+     * Wall-clock time at the JVM's best resolution. Bucket4j's default for CAS-based proxies reads whole
+     * milliseconds, which would move every window's start by up to a millisecond, differently on each replica.
+     */
+    static final TimeMeter CLOCK = new TimeMeter() {
+        @Override
+        public long currentTimeNanos() {
+            Instant now = Instant.now();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+            return true;
+        }
+    };
 
     private final AsyncProxyManager<String> buckets;
     private final RedisKeys keys;
@@ -40,6 +71,7 @@ public final class DomainRateLimiter implements AutoCloseable {
     public DomainRateLimiter(RedissonClient redisson, RedisKeys keys) {
         this.keys = keys;
         this.buckets = Bucket4jRedisson.casBasedBuilder(((Redisson) redisson).getCommandExecutor())
+                .clientClock(CLOCK)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(60)))
                 .build()
                 .asAsync();
@@ -53,14 +85,33 @@ public final class DomainRateLimiter implements AutoCloseable {
     /**
      * Emits {@code true} once the next window of dispatch slots for {@code destination} is ours and has begun (the
      * caller starts up to {@link DomainLimits#batch()} calls in it, spaced by {@link DomainLimits#intervalNanos()}),
-     * or {@code false} (immediately) when it begins further away than {@code maxWait}.
+     * or {@code false} (as soon as the bucket answers, nothing reserved) when it begins further away than
+     * {@code maxWait}.
      */
     public Mono<Boolean> acquire(String destination, DomainLimits limits, Duration maxWait) {
         var bucket = buckets.builder()
                 .withImplicitConfigurationReplacement(limits.version(), TokensInheritanceStrategy.PROPORTIONALLY)
                 .build(keys.domainBucket(destination), () -> CompletableFuture.completedFuture(configuration(limits)));
-        return Mono.fromFuture(() -> bucket.asScheduler().tryConsume(1, maxWait.toNanos(), timer))
-                .publishOn(Schedulers.parallel());
+        return Mono.defer(() -> {
+            // The scheduled reservation keeps the maxWait check inside the atomic operation: a plain reservation
+            // given back when too far would free the last window booked, which by then may be another replica's
+            // (booked after ours), not ours, and the next caller would be handed that replica's window again.
+            WaitCapture wait = new WaitCapture();
+            return Mono.fromFuture(bucket.asScheduler().asVerbose().tryConsume(1, maxWait.toNanos(), wait))
+                    .flatMap(granted -> granted.getValue() ? startOf(granted, wait.nanos) : Mono.just(false));
+        }).publishOn(Schedulers.parallel());
+    }
+
+    /** Emits {@code true} when the window booked by {@code reservation}, {@code waitNanos} after it, begins. */
+    private Mono<Boolean> startOf(VerboseResult<Boolean> reservation, long waitNanos) {
+        long left = reservation.getOperationTimeNanos() + waitNanos - CLOCK.currentTimeNanos();
+        if (left <= 0) {
+            return Mono.just(true);
+        }
+        return Mono.create(sink -> {
+            ScheduledFuture<?> start = timer.schedule(() -> sink.success(true), left, TimeUnit.NANOSECONDS);
+            sink.onCancel(() -> start.cancel(false));
+        });
     }
 
     /** One window of {@code batch} slots per {@code batch} intervals, and never more than one window saved up. */
@@ -75,5 +126,65 @@ public final class DomainRateLimiter implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+    }
+
+    /**
+     * Handed to Bucket4j as the scheduler of one reservation: it keeps the wait Bucket4j would sleep (counted from
+     * the operation time, not from now) and completes at once, so the caller times the window from the operation.
+     * Bucket4j calls {@code schedule} only for a granted reservation with a wait, before completing its future.
+     */
+    private static final class WaitCapture extends AbstractExecutorService implements ScheduledExecutorService {
+        private long nanos;
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            nanos = unit.toNanos(delay);
+            command.run();
+            return null;
+        }
+
+        @Override
+        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
+        }
     }
 }
