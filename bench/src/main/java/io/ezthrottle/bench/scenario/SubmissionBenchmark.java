@@ -60,6 +60,7 @@ public final class SubmissionBenchmark implements Scenario {
         Optional<RedisBenchmark.Result> xaddPlain;
         List<StepResult> generatorCeiling;
         List<StepResult> apiCeiling;
+        ResourceUse rejectedUse;
         String hook = "http://127.0.0.1:9/hook";
         try (Platform platform = new Platform("submission", ctx.logs());
              HttpLoadClient client = new HttpLoadClient(null, null, 2048)) {
@@ -110,11 +111,13 @@ public final class SubmissionBenchmark implements Scenario {
             HttpLoadClient rejected = new HttpLoadClient(platform.apiUrl(), platform.apiKey, 2048);
             IntFunction<Mono<Integer>> rejectedCall = i -> rejected.postStatus("/api/v1/jobs",
                     Jobs.invalidMethod("http://127.0.0.1:9/sub?i=" + i, "rej-" + run + "-" + i, hook));
+            ResourceUse beforeRejected = ResourceUse.now(platform);
             apiCeiling = ramp("api without Redis (400)", rejectedCall, 400, ctx);
+            rejectedUse = ResourceUse.now(platform).minus(beforeRejected);
             rejected.close();
         }
         plot(ctx, steps);
-        return report(ctx, load, steps, accepted, used, xaddPipelined, xaddPlain, generatorCeiling, apiCeiling);
+        return report(ctx, load, steps, accepted, used, xaddPipelined, xaddPlain, generatorCeiling, apiCeiling, rejectedUse);
     }
 
     private static void plot(BenchContext ctx, List<StepResult> steps) {
@@ -141,7 +144,7 @@ public final class SubmissionBenchmark implements Scenario {
     private static String report(BenchContext ctx, String load, List<StepResult> steps, long accepted, ResourceUse used,
                                  Optional<RedisBenchmark.Result> xaddPipelined,
                                  Optional<RedisBenchmark.Result> xaddPlain, List<StepResult> generatorCeiling,
-                                 List<StepResult> apiCeiling) {
+                                 List<StepResult> apiCeiling, ResourceUse rejectedUse) {
         Table table = new Table("offered/s", "sent", "accepted %", "accepted/s", "p50 ms", "p99 ms", "p99.9 ms",
                 "max ms", "other answers");
         for (StepResult s : steps) {
@@ -202,6 +205,8 @@ public final class SubmissionBenchmark implements Scenario {
                         + "same request but a payload that fails validation (400 naming `method`), so that "
                         + "authentication, routing, reading and parsing the body and the JSON reply all run and Redis "
                         + "is never called. The goal cannot be met above the rate these hold.\n\n");
+        long rejected = apiCeiling.stream().mapToLong(s -> s.count(400)).sum()
+                + apiCeiling.stream().mapToLong(s -> (long) (2 * s.offeredRate())).sum();
         Table ceilings = new Table("target", "offered/s", "answered %", "answered/s", "p50 ms", "p99 ms",
                 "p99.9 ms", "sender lag max ms");
         ceilingRows(ceilings, "generator → no-op stub", generatorCeiling, 200);
@@ -210,7 +215,10 @@ public final class SubmissionBenchmark implements Scenario {
         md.append("Highest rate meeting p99 ≤ 25 ms with ≥ 99.9 % answered: generator alone **")
                 .append(ceilingOf(generatorCeiling, 200)).append("**, api-service without Redis **")
                 .append(ceilingOf(apiCeiling, 400)).append("**, the full submission **")
-                .append(best.map(b -> Table.num(b.offeredRate(), 0) + "/s").orElse("none")).append("**.\n");
+                .append(best.map(b -> Table.num(b.offeredRate(), 0) + "/s").orElse("none")).append("**. The api-service "
+                        + "spent ").append(ResourceUse.msPer(rejectedUse.apiCpu(), rejected))
+                .append(" ms of CPU per refused request (including the warm-up at each rate), against ")
+                .append(ResourceUse.msPer(used.apiCpu(), accepted)).append(" ms per accepted job.\n");
         return md.toString();
     }
 
