@@ -58,8 +58,8 @@ public final class SubmissionBenchmark implements Scenario {
         ResourceUse used;
         Optional<RedisBenchmark.Result> xaddPipelined;
         Optional<RedisBenchmark.Result> xaddPlain;
-        List<StepResult> generatorCeiling;
-        List<StepResult> apiCeiling;
+        Ramp generatorCeiling;
+        Ramp apiCeiling;
         ResourceUse rejectedUse;
         String hook = "http://127.0.0.1:9/hook";
         try (Platform platform = new Platform("submission", ctx.logs());
@@ -83,8 +83,8 @@ public final class SubmissionBenchmark implements Scenario {
                 steps.add(r);
                 System.out.printf("  submission %,d/s: %.1f%% accepted, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n",
                         rate, r.percentSuccessful(201), r.millis(50), r.millis(99), r.millis(99.9));
-                if (r.percentSuccessful(201) < 90 || r.millis(99) > 2_000) {
-                    break; // saturated: higher rates only queue more
+                if (saturated(r, 201)) {
+                    break; // higher rates only queue more
                 }
                 pause(Duration.ofSeconds(2));
             }
@@ -143,8 +143,8 @@ public final class SubmissionBenchmark implements Scenario {
 
     private static String report(BenchContext ctx, String load, List<StepResult> steps, long accepted, ResourceUse used,
                                  Optional<RedisBenchmark.Result> xaddPipelined,
-                                 Optional<RedisBenchmark.Result> xaddPlain, List<StepResult> generatorCeiling,
-                                 List<StepResult> apiCeiling, ResourceUse rejectedUse) {
+                                 Optional<RedisBenchmark.Result> xaddPlain, Ramp generatorCeiling, Ramp apiCeiling,
+                                 ResourceUse rejectedUse) {
         Table table = new Table("offered/s", "sent", "accepted %", "accepted/s", "p50 ms", "p99 ms", "p99.9 ms",
                 "max ms", "other answers");
         for (StepResult s : steps) {
@@ -156,9 +156,7 @@ public final class SubmissionBenchmark implements Scenario {
                     Table.num(s.millis(99.9), 1), Table.num(s.latency().max() / 1000.0, 1),
                     others.isEmpty() ? "—" : others);
         }
-        Optional<StepResult> best = steps.stream()
-                .filter(s -> s.percentSuccessful(201) >= GOAL_SUCCESS && s.millis(99) <= GOAL_P99_MS)
-                .max(Comparator.comparingDouble(StepResult::offeredRate));
+        Optional<StepResult> best = highestMeetingGoal(steps, 201);
         StepResult peak = steps.stream().max(Comparator.comparingDouble(s -> s.ratePerSecond(201))).orElseThrow();
         double xadd = xaddPipelined.map(RedisBenchmark.Result::requestsPerSecond).orElse(Double.NaN);
         boolean met = best.isPresent() && best.get().ratePerSecond(201) >= GOAL_RATE;
@@ -207,44 +205,58 @@ public final class SubmissionBenchmark implements Scenario {
                         + "is never called. (a) is the instrument's own limit: a rate whose p99 passes 25 ms here cannot show the goal "
                         + "met whatever the platform does. (b) bounds what the request path costs without Redis; its "
                         + "tail also carries the api-service's GC pauses (its GC log is kept with the service logs).\n\n");
-        long rejected = apiCeiling.stream().mapToLong(s -> s.count(400)).sum()
-                + apiCeiling.stream().mapToLong(s -> (long) (2 * s.offeredRate())).sum();
         Table ceilings = new Table("target", "offered/s", "answered %", "answered/s", "p50 ms", "p99 ms",
                 "p99.9 ms", "sender lag max ms");
-        ceilingRows(ceilings, "generator → no-op stub", generatorCeiling, 200);
-        ceilingRows(ceilings, "api-service, no Redis (400)", apiCeiling, 400);
+        ceilingRows(ceilings, "generator → no-op stub", generatorCeiling.steps(), 200);
+        ceilingRows(ceilings, "api-service, no Redis (400)", apiCeiling.steps(), 400);
         md.append(ceilings.markdown()).append("\n");
         md.append("Highest rate meeting p99 ≤ 25 ms with ≥ 99.9 % answered: generator alone **")
-                .append(ceilingOf(generatorCeiling, 200)).append("**, api-service without Redis **")
-                .append(ceilingOf(apiCeiling, 400)).append("**, the full submission **")
+                .append(ceilingOf(generatorCeiling.steps(), 200)).append("**, api-service without Redis **")
+                .append(ceilingOf(apiCeiling.steps(), 400)).append("**, the full submission **")
                 .append(best.map(b -> Table.num(b.offeredRate(), 0) + "/s").orElse("none")).append("**. The api-service "
-                        + "spent ").append(ResourceUse.msPer(rejectedUse.apiCpu(), rejected))
+                        + "spent ").append(ResourceUse.msPer(rejectedUse.apiCpu(), apiCeiling.requests()))
                 .append(" ms of CPU per refused request (including the warm-up at each rate), against ")
                 .append(ResourceUse.msPer(used.apiCpu(), accepted)).append(" ms per accepted job.\n");
         return md.toString();
     }
 
-    /** Rising open-loop rates until one is no longer answered in time (same stop rule as the main ramp). */
-    private static List<StepResult> ramp(String label, IntFunction<Mono<Integer>> call, int status, BenchContext ctx) {
+    /** The steps of a ceiling ramp, and every request it sent (warm-ups included). */
+    private record Ramp(List<StepResult> steps, long requests) {
+    }
+
+    /** Rising open-loop rates, each after 2 s of warm-up at that rate, until one saturates. */
+    private static Ramp ramp(String label, IntFunction<Mono<Integer>> call, int status, BenchContext ctx) {
         List<StepResult> results = new ArrayList<>();
-        int[] next = {0};
+        int next = 0;
         for (int rate : CEILING_RATES) {
-            int warm = next[0];
-            OpenLoopRun.run(OpenLoopSchedule.of(rate, Duration.ofSeconds(2)), i -> call.apply(warm + i), TIMEOUT);
-            next[0] += 2 * rate;
-            int base = next[0];
+            int warm = next;
+            next += (int) OpenLoopRun.run(OpenLoopSchedule.of(rate, Duration.ofSeconds(2)), i -> call.apply(warm + i),
+                    TIMEOUT).sent();
+            int base = next;
             StepResult r = OpenLoopRun.run(OpenLoopSchedule.of(rate, ceilingStep(ctx)), i -> call.apply(base + i),
                     TIMEOUT);
-            next[0] += (int) r.sent();
+            next += (int) r.sent();
             results.add(r);
             System.out.printf("  %s %,d/s: %.1f%% answered %d, p50 %.1f ms, p99 %.1f ms%n", label, rate,
                     r.percentSuccessful(status), status, r.millis(50), r.millis(99));
-            if (r.percentSuccessful(status) < 90 || r.millis(99) > 2_000) {
+            if (saturated(r, status)) {
                 break;
             }
             pause(Duration.ofSeconds(1));
         }
-        return results;
+        return new Ramp(results, next);
+    }
+
+    /** Under 90 % answered with {@code status}, or p99 over 2 s: higher rates would only queue more. */
+    private static boolean saturated(StepResult r, int status) {
+        return r.percentSuccessful(status) < 90 || r.millis(99) > 2_000;
+    }
+
+    /** The highest offered rate answered with {@code status} within the goal's p99 and success share. */
+    private static Optional<StepResult> highestMeetingGoal(List<StepResult> steps, int status) {
+        return steps.stream()
+                .filter(s -> s.percentSuccessful(status) >= GOAL_SUCCESS && s.millis(99) <= GOAL_P99_MS)
+                .max(Comparator.comparingDouble(StepResult::offeredRate));
     }
 
     private static Duration ceilingStep(BenchContext ctx) {
@@ -261,10 +273,7 @@ public final class SubmissionBenchmark implements Scenario {
     }
 
     private static String ceilingOf(List<StepResult> steps, int status) {
-        return steps.stream()
-                .filter(s -> s.percentSuccessful(status) >= GOAL_SUCCESS && s.millis(99) <= GOAL_P99_MS)
-                .mapToDouble(StepResult::offeredRate).max()
-                .stream().mapToObj(r -> Table.num(r, 0) + "/s").findFirst().orElse("none");
+        return highestMeetingGoal(steps, status).map(s -> Table.num(s.offeredRate(), 0) + "/s").orElse("none");
     }
 
     static void pause(Duration d) {

@@ -42,18 +42,6 @@ public final class JobQueue {
             return due
             """;
 
-    /**
-     * KEYS[1] stream; ARGV[1..3] the entry's field names, then (job id, attempt, epoch) per entry. Returns each entry
-     * id, in order.
-     */
-    private static final String PUBLISH = """
-            local ids = {}
-            for i = 4, #ARGV, 3 do
-              ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[i], ARGV[2], ARGV[i + 1], ARGV[3], ARGV[i + 2])
-            end
-            return ids
-            """;
-
     /** Bounded so one script call never holds Redis for long. */
     private static final int MAX_BATCH = 256;
 
@@ -88,19 +76,7 @@ public final class JobQueue {
     }
 
     private Mono<List<StreamMessageId>> append(String stream, List<QueueEntry> batch) {
-        List<Object> args = new ArrayList<>(3 + 3 * batch.size());
-        args.add(QueueEntry.JOB_ID);
-        args.add(QueueEntry.ATTEMPT);
-        args.add(QueueEntry.EPOCH);
-        for (QueueEntry e : batch) {
-            args.add(e.jobId());
-            args.add(e.attempt().toString());
-            args.add(Long.toString(e.epoch()));
-        }
-        return redis.getScript(StringCodec.INSTANCE)
-                .<List<Object>>eval(RScript.Mode.READ_WRITE, PUBLISH, RScript.ReturnType.LIST, List.of(stream),
-                        args.toArray())
-                .map(ids -> ids.stream().map(id -> JobStreams.parse(id.toString())).toList());
+        return streams.append(stream, QueueEntry.FIELDS, batch.stream().map(QueueEntry::values).toList());
     }
 
     /** Publishes now when due, otherwise parks the entry in the delayed set. */

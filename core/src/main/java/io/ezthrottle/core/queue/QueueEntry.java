@@ -1,5 +1,6 @@
 package io.ezthrottle.core.queue;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,9 +12,16 @@ public record QueueEntry(String jobId, AttemptId attempt, long epoch) {
     public static final String JOB_ID = "job_id";
     public static final String ATTEMPT = "attempt";
     public static final String EPOCH = "epoch";
+    /** The fields of a stream entry, in the order of {@link #values()}. */
+    public static final List<String> FIELDS = List.of(JOB_ID, ATTEMPT, EPOCH);
 
     public Map<String, String> fields() {
         return Map.of(JOB_ID, jobId, ATTEMPT, attempt.toString(), EPOCH, Long.toString(epoch));
+    }
+
+    /** The stream entry's values, in the order of {@link #FIELDS}. */
+    public List<String> values() {
+        return List.of(jobId, attempt.toString(), Long.toString(epoch));
     }
 
     /** Reads stream fields; entries without attempt fields (older producers) mean stage 0 in any region. */

@@ -31,10 +31,20 @@ public final class JobStreams {
             return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
             """;
 
-    /** KEYS[1] results stream; ARGV: field, job ids. Returns the entry id of each. */
-    private static final String APPEND_RESULTS = """
-            local ids = {}
-            for i = 2, #ARGV do ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[i]) end
+    /**
+     * KEYS[1] stream; ARGV[1] how many fields an entry has (n), ARGV[2..n+1] their names, then n values per entry.
+     * Returns the id of each entry, in order.
+     */
+    private static final String APPEND = """
+            local n = tonumber(ARGV[1])
+            local ids, entry = {}, {}
+            for i = n + 2, #ARGV, n do
+              for f = 1, n do
+                entry[2 * f - 1] = ARGV[1 + f]
+                entry[2 * f] = ARGV[i + f - 1]
+              end
+              ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', unpack(entry))
+            end
             return ids
             """;
 
@@ -47,7 +57,8 @@ public final class JobStreams {
     private final RedissonReactiveClient redis;
     private final RedisKeys keys;
     private final Coalescer<Consumed, StreamMessageId, Boolean> acknowledgements = new Coalescer<>(MAX_BATCH, this::ackDelete);
-    private final Coalescer<String, String, StreamMessageId> results = new Coalescer<>(MAX_BATCH, this::append);
+    private final Coalescer<String, String, StreamMessageId> results = new Coalescer<>(MAX_BATCH,
+            (stream, jobIds) -> append(stream, List.of(StreamGroups.JOB_ID), jobIds.stream().map(List::of).toList()));
 
     public JobStreams(RedissonReactiveClient redis, RedisKeys keys) {
         this.redis = redis;
@@ -108,18 +119,22 @@ public final class JobStreams {
                 .thenReturn(Collections.nCopies(ids.size(), Boolean.TRUE));
     }
 
-    private Mono<List<StreamMessageId>> append(String stream, List<String> jobIds) {
-        List<Object> args = new ArrayList<>(jobIds.size() + 1);
-        args.add(StreamGroups.JOB_ID);
-        args.addAll(jobIds);
+    /**
+     * Appends entries with the same fields to a stream in one script call (callers batch with a {@link Coalescer});
+     * {@code rows} holds each entry's values in the order of {@code fields}. Emits the entry ids in order.
+     */
+    public Mono<List<StreamMessageId>> append(String stream, List<String> fields, List<List<String>> rows) {
+        List<Object> args = new ArrayList<>(1 + fields.size() * (1 + rows.size()));
+        args.add(Integer.toString(fields.size()));
+        args.addAll(fields);
+        rows.forEach(args::addAll);
         return redis.getScript(StringCodec.INSTANCE)
-                .<List<Object>>eval(RScript.Mode.READ_WRITE, APPEND_RESULTS, RScript.ReturnType.LIST, List.of(stream),
+                .<List<Object>>eval(RScript.Mode.READ_WRITE, APPEND, RScript.ReturnType.LIST, List.of(stream),
                         args.toArray())
                 .map(ids -> ids.stream().map(id -> parse(id.toString())).toList());
     }
 
-    /** An entry id as a script returns it ({@code <ms>-<seq>}). */
-    public static StreamMessageId parse(String id) {
+    private static StreamMessageId parse(String id) {
         int dash = id.indexOf('-');
         return new StreamMessageId(Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1)));
     }
